@@ -1,0 +1,52 @@
+# Two commands: `make book` builds the site, `make test` builds it and runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+JOBS ?= 2
+NAME ?=
+PARAMS ?=
+
+.PHONY: book test chapter update-references bench chromium clean help datadict
+
+help:
+	@echo "make book                 build the HTML book (book/_build/html/index.html)"
+	@echo "make test                 build, then run the whole test suite"
+	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
+	@echo "make update-references    re-execute chapters and overwrite the nbval references"
+	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || (echo "creating $(VENV)" && $(PYTHON) -m venv $(VENV))
+	@echo "installing requirements.txt into $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/python -m infertrends build --jobs $(JOBS)
+
+chapter: $(STAMP)
+	@test -n "$(NAME)" || (echo "usage: make chapter NAME=<chapter> PARAMS='-p name value ...'"; \
+	  $(BIN)/python -m infertrends chapters; exit 2)
+	$(BIN)/python -m infertrends run $(NAME) $(PARAMS)
+
+update-references: $(STAMP)
+	$(BIN)/python -m infertrends references --jobs $(JOBS)
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) chromium book
+	$(BIN)/python -m pytest tests --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	  -p no:cacheprovider
+
+bench: $(STAMP) chromium
+	$(BIN)/python bench/bench.py
+
+datadict: $(STAMP)
+	$(BIN)/python -m infertrends datadict
+
+clean:
+	rm -rf build book/_build runs

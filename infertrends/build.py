@@ -1,0 +1,359 @@
+"""Execute the chapters with papermill and build the HTML book with jupyter-book.
+
+Layout (all generated folders are git-ignored):
+
+* ``book/`` - sources: ``_config.yml``, ``_toc.yml``, ``intro.md``, ``chapters/*.md`` (jupytext MyST).
+* ``build/cache/<chapter>/`` - the executed notebook, its CSV tables and the content hash they came from.
+* ``build/site/`` - what jupyter-book builds: the sources with executed ``.ipynb`` chapters.
+* ``book/_build/html/`` - the site; ``book/_build/html/data/`` holds every published CSV.
+
+A chapter is executed again only when the hash of its source, the helper
+package, the data and its parameters changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+import infertrends.params as params_mod
+from infertrends.data import ROOT, SPECS, data_dir, load
+from infertrends.export import write_csv
+
+BOOK = ROOT / "book"
+CHAPTERS = BOOK / "chapters"
+BUILD = ROOT / "build"
+CACHE = BUILD / "cache"
+SITE = BUILD / "site"
+HTML = BOOK / "_build" / "html"
+REFERENCES = ROOT / "tests" / "references"
+PACKAGE = Path(__file__).resolve().parent
+
+#: Kernel papermill runs chapters with (ipykernel's default spec in the active environment).
+KERNEL = "python3"
+
+
+class BuildError(RuntimeError):
+    """A chapter failed to execute or the book failed to build."""
+
+
+def log(message: str) -> None:
+    """Progress output (flushed, so it shows up live under make)."""
+    print(message, flush=True)
+
+
+def chapters() -> list[str]:
+    """Chapter names in the order of ``book/_toc.yml``."""
+    toc = yaml.safe_load((BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    names: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            f = node.get("file")
+            if isinstance(f, str) and f.startswith("chapters/"):
+                names.append(f.split("/", 1)[1])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(toc)
+    return names
+
+
+def source(chapter: str) -> Path:
+    """Path of a chapter's jupytext source."""
+    path = CHAPTERS / f"{chapter}.md"
+    if not path.exists():
+        raise BuildError(f"chapter '{chapter}' has no source {path}; chapters: {', '.join(chapters())}")
+    return path
+
+
+def content_hash(chapter: str, parameters: Mapping[str, Any]) -> str:
+    """Hash of everything a chapter's execution depends on."""
+    h = hashlib.sha256()
+    files = [source(chapter), ROOT / "requirements.txt"]
+    files += sorted(PACKAGE.glob("*.py"))
+    files += sorted(p for p in data_dir().glob("*") if p.is_file())
+    for f in files:
+        h.update(f.name.encode())
+        h.update(b"\0")
+        h.update(f.read_bytes())
+        h.update(b"\0")
+    h.update(json.dumps(dict(parameters), sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+@dataclass
+class Result:
+    chapter: str
+    notebook: Path
+    data: Path
+    seconds: float
+    cached: bool
+
+
+def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
+    """Run one chapter with papermill into ``out_dir`` (in a worker process)."""
+    import jupytext
+    import papermill as pm
+
+    start = time.perf_counter()
+    data = out_dir / "data"
+    if data.exists():
+        shutil.rmtree(data)
+    data.mkdir(parents=True)
+    os.environ["INFERTRENDS_EXPORT_DIR"] = str(data)
+    nb = jupytext.read(source(chapter))
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
+    try:
+        pm.execute_notebook(
+            nb,
+            str(out_dir / f"{chapter}.ipynb"),
+            parameters=parameters or None,
+            kernel_name=KERNEL,
+            cwd=str(CHAPTERS),
+            progress_bar=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as err:
+        raise BuildError(
+            f"chapter '{chapter}' failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"
+            f"  executed notebook with the traceback: {out_dir / (chapter + '.ipynb')}"
+        ) from None
+    return time.perf_counter() - start
+
+
+def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: Path | None = None,
+            force: bool = False) -> Result:
+    """Execute ``chapter`` (if its hash changed) and return where its outputs are."""
+    parameters = params_mod.validate(chapter, dict(parameters or {}))
+    out_dir = out_dir or CACHE / chapter
+    digest = content_hash(chapter, parameters)
+    stamp = out_dir / "hash.txt"
+    nb = out_dir / f"{chapter}.ipynb"
+    if not force and stamp.exists() and nb.exists() and stamp.read_text() == digest:
+        return Result(chapter, nb, out_dir / "data", 0.0, True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if stamp.exists():
+        stamp.unlink()
+    seconds = _execute(chapter, out_dir, parameters)
+    stamp.write_text(digest)
+    return Result(chapter, nb, out_dir / "data", seconds, False)
+
+
+def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False) -> list[Result]:
+    """Execute chapters in parallel (``jobs`` processes), printing progress per chapter."""
+    names = names or chapters()
+    results: dict[str, Result] = {}
+    todo: list[str] = []
+    for name in names:
+        digest = content_hash(name, {})
+        stamp = CACHE / name / "hash.txt"
+        if not force and stamp.exists() and stamp.read_text() == digest and (CACHE / name / f"{name}.ipynb").exists():
+            results[name] = Result(name, CACHE / name / f"{name}.ipynb", CACHE / name / "data", 0.0, True)
+            log(f"[{len(results)}/{len(names)}] {name}: unchanged, using cached execution")
+        else:
+            todo.append(name)
+    if todo:
+        log(f"executing {len(todo)} chapter(s) with papermill ({min(jobs, len(todo))} in parallel): "
+            + ", ".join(todo))
+        failures: list[str] = []
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(execute, name, None, None, force): name for name in todo}
+            for fut in as_completed(futures):
+                name = futures[fut]
+                try:
+                    results[name] = fut.result()
+                    log(f"[{len(results)}/{len(names)}] {name}: executed in {results[name].seconds:.1f} s")
+                except Exception as err:  # report every failing chapter, then stop
+                    failures.append(f"{name}: {err}")
+                    log(f"[failed] {name}: {err}")
+        if failures:
+            raise BuildError("chapter execution failed:\n  " + "\n  ".join(failures))
+    return [results[n] for n in names]
+
+
+def _sync(src: Path, dst: Path) -> bool:
+    """Copy ``src`` to ``dst`` only if the bytes differ (keeps mtimes for Sphinx's incremental build)."""
+    if dst.exists() and dst.read_bytes() == src.read_bytes():
+        return False
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src, dst)
+    return True
+
+
+def _sync_tree(expected: dict[Path, Path], root: Path) -> None:
+    """Make ``root`` hold exactly the files in ``expected`` (destination -> source)."""
+    for dst, src in expected.items():
+        _sync(src, dst)
+    if root.exists():
+        for path in sorted(root.rglob("*"), reverse=True):
+            if path.is_file() and path not in expected:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+
+
+def export_inputs(target: Path) -> dict[Path, Path]:
+    """Write the validated ("cleaned") input tables as ``input-<name>.csv`` under ``target``."""
+    files: dict[Path, Path] = {}
+    tmp = BUILD / "inputs"
+    for name in SPECS:
+        src = tmp / f"input-{name}.csv"
+        write_csv(load(name), src)
+        files[target / src.name] = src
+    return files
+
+
+def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None) -> None:
+    """Lay out the site sources: book files, executed chapters and the data folder."""
+    import pandas as pd
+
+    import infertrends.ledger as ledger
+
+    expected: dict[Path, Path] = {}
+    for path in BOOK.rglob("*"):
+        rel = path.relative_to(BOOK)
+        if not path.is_file() or rel.parts[0] == "_build" or "__pycache__" in rel.parts:
+            continue
+        if rel.parts[0] == "chapters":
+            continue
+        if root_doc is not None and len(rel.parts) == 1 and path.suffix in (".md", ".ipynb"):
+            continue  # a single-chapter rerun builds only that chapter
+        expected[site / rel] = path
+    for r in results:
+        expected[site / "chapters" / f"{r.chapter}.ipynb"] = r.notebook
+    data_root = site / "_extra" / "data"
+    ledgers = []
+    for r in results:
+        for csv in sorted(r.data.glob("*.csv")):
+            expected[data_root / csv.name] = csv
+            if csv.name.startswith("reproduction-"):
+                ledgers.append(ledger.read(csv))
+    combined = BUILD / "reproduction.csv"
+    table = ledger.combine(ledgers) if ledgers else pd.DataFrame(columns=ledger.COLUMNS)
+    write_csv(table, combined)
+    expected[data_root / "reproduction.csv"] = combined
+    if root_doc is None:
+        page = BUILD / "reproduction.md"
+        page.write_text(reproduction_page(table), encoding="utf-8")
+        expected[site / "reproduction.md"] = page
+    expected.update(export_inputs(data_root))
+    if root_doc is not None:
+        toc = BUILD / f"toc-{root_doc.replace('/', '-')}.yml"
+        toc.write_text(yaml.safe_dump({"format": "jb-book", "root": root_doc}), encoding="utf-8")
+        expected[site / "_toc.yml"] = toc
+    _sync_tree(expected, site)
+
+
+def reproduction_page(table: "pd.DataFrame") -> str:
+    """The ledger page, generated from the combined ledger (numbers from code, never typed)."""
+    from infertrends.export import markdown_table
+
+    counts = table["verdict"].value_counts() if len(table) else {}
+    summary = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in ("match", "rounding", "discrepancy"))
+    shown = table.rename(columns={"rel_diff": "relative difference"})[
+        ["source", "key", "quantity", "thesis", "recomputed", "relative difference", "verdict", "note"]]
+    body = markdown_table(shown, {"recomputed": ".6g", "relative difference": ".2e"}) if len(table) else ""
+    return (
+        "(reproduction)=\n# Reproduction ledger\n\n"
+        "One row per number the thesis prints that the book recomputes: where the thesis prints it "
+        "(`source`), the row it names (`key`), the quantity, the printed value, the book's value, their "
+        "relative difference and the verdict (defined on the {doc}`intro` page). Chapters explain every "
+        "`discrepancy`.\n\n"
+        f"**{len(table)} numbers: {summary}.**\n\n"
+        '<a class="download-csv" href="data/reproduction.csv" download>Download the ledger as CSV '
+        "(reproduction.csv)</a>\n\n"
+        f"```{{table}} The reproduction ledger.\n:name: tbl-reproduction\n\n{body}\n```\n"
+    )
+
+
+def jupyter_book(site: Path, output: Path) -> None:
+    """Run ``jupyter-book build`` with warnings as errors."""
+    exe = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(site), "--path-output", str(output),
+           "-W", "-n", "--keep-going", "--quiet"]
+    log("building HTML: " + " ".join(cmd[1:]))
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.stdout.write(proc.stdout)
+        sys.stderr.write(proc.stderr)
+        raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); see the warnings above")
+
+
+def build(jobs: int = 2, force: bool = False) -> Path:
+    """Execute every chapter (cached) and build the book; return the site's ``index.html``."""
+    start = time.perf_counter()
+    results = execute_all(jobs=jobs, force=force)
+    stage(results)
+    jupyter_book(SITE, BOOK)
+    index = HTML / "index.html"
+    if not index.exists():
+        raise BuildError(f"build finished but {index} is missing")
+    log(f"book built in {time.perf_counter() - start:.1f} s")
+    log(f"site: {index}")
+    log(f"tables: {HTML / 'data'}")
+    return index
+
+
+def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, html: bool = True) -> Path:
+    """Rerun one chapter with other ``parameters`` into its own folder; never touches the book."""
+    checked = params_mod.validate(chapter, dict(parameters))
+    if out is None:
+        tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"
+        out = ROOT / "runs" / chapter / tag
+    out = Path(out).resolve()
+    if out == HTML.resolve() or HTML.resolve() in out.parents or out == BOOK.resolve():
+        raise BuildError(f"refusing to write a rerun into the book's own output: {out}")
+    log(f"rerunning '{chapter}' with {checked or 'the default parameters'} into {out}")
+    result = execute(chapter, checked, out_dir=out / "execution")
+    log(f"executed in {result.seconds:.1f} s" if not result.cached else "unchanged, using the cached execution")
+    if html:
+        site = out / "site"
+        stage([result], site=site, root_doc=f"chapters/{chapter}")
+        jupyter_book(site, out)
+        page = out / "_build" / "html" / "chapters" / f"{chapter}.html"
+        log(f"page: {page}")
+    log(f"notebook: {result.notebook}")
+    log(f"tables: {result.data}")
+    return out
+
+
+def strip_volatile(nb: dict[str, Any]) -> dict[str, Any]:
+    """Drop papermill's timing metadata from an executed notebook (for committed references)."""
+    nb.get("metadata", {}).pop("papermill", None)
+    for cell in nb.get("cells", []):
+        md = cell.get("metadata", {})
+        md.pop("papermill", None)
+        md.pop("execution", None)
+    return nb
+
+
+def update_references(jobs: int = 2) -> list[Path]:
+    """Execute every chapter and store the executed notebooks as nbval references."""
+    import nbformat
+
+    results = execute_all(jobs=jobs)
+    REFERENCES.mkdir(parents=True, exist_ok=True)
+    written = []
+    for r in results:
+        nb = nbformat.read(r.notebook, as_version=4)
+        strip_volatile(nb)
+        target = REFERENCES / f"{r.chapter}.ipynb"
+        nbformat.write(nb, target)
+        written.append(target)
+        log(f"reference updated: {target.relative_to(ROOT)}")
+    return written

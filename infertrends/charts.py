@@ -1,0 +1,50 @@
+"""Altair charts: one theme for the whole book, registered once on import.
+
+Chapters build charts with plain Altair; this module only fixes the look
+(fonts, sizes, colours) and offers a few small helpers for repeated encodings.
+Charts render through Altair's ``html`` renderer; the book's Sphinx extension
+``vega_offline`` serves the Vega libraries from the site itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import altair as alt
+
+THEME_NAME = "infertrends"
+
+#: Colour-blind-safe categorical palette (Okabe-Ito).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+WIDTH = 560
+HEIGHT = 340
+
+
+@alt.theme.register(THEME_NAME, enable=True)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
+            "font": "sans-serif",
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "right"},
+            "title": {"fontSize": 15, "anchor": "start"},
+            "range": {"category": PALETTE},
+            "point": {"size": 70, "filled": True, "opacity": 0.85},
+            "circle": {"size": 70, "opacity": 0.85},
+        }
+    }
+
+
+alt.renderers.enable("html")
+
+
+def log_axis(field: str, title: str, **kwargs: Any) -> dict[str, Any]:
+    """Keyword arguments for a quantitative field on a log10 scale."""
+    return dict(field=field, type="quantitative", title=title, scale=alt.Scale(type="log"), **kwargs)
+
+
+def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
+    """Tooltips for ``fields`` (strings become plain tooltips; give ``alt.Tooltip`` for formats)."""
+    return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]

@@ -1,0 +1,114 @@
+"""The reproduction ledger: every number the thesis prints beside the book's recomputation.
+
+Verdicts (documented on the intro page and in the README):
+
+* ``match`` - the recomputed value, rounded to the digits the thesis prints,
+  equals the printed value.
+* ``rounding`` - it does not, but the relative difference is within what the
+  rounding of the printed numbers explains: half a unit in the last printed
+  digit of the result, plus, for each rounded intermediate or input the thesis
+  used, one unit in its last printed digit times the power it enters with
+  (first-order error propagation; a full unit because the thesis does not
+  always round to nearest).
+* ``discrepancy`` - anything larger.  The chapter explains each one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+COLUMNS = ["source", "key", "quantity", "thesis", "recomputed", "rel_diff", "tolerance", "verdict", "note"]
+VERDICTS = ("match", "rounding", "discrepancy")
+
+
+def decimals(printed: str) -> int:
+    """Number of digits after the decimal point in a printed number (``"1.60"`` -> 2)."""
+    exponent = Decimal(printed).as_tuple().exponent
+    return max(0, -int(exponent))
+
+
+def unit_in_last_place(printed: str) -> float:
+    """One unit in the last printed digit (``"1.3334"`` -> 0.0001)."""
+    return 10.0 ** -decimals(printed)
+
+
+def tolerance(thesis: str, rounded_inputs: Sequence[tuple[str, float]] = ()) -> float:
+    """Relative difference explained by rounding (see module docstring).
+
+    ``rounded_inputs`` lists ``(printed value, exponent)`` for every rounded
+    number the thesis's computation used, e.g. ``[("1.3334", 2)]`` for r**2.
+    """
+    value = abs(float(thesis))
+    tol = 0.5 * unit_in_last_place(thesis) / value if value else math.inf
+    for printed, power in rounded_inputs:
+        x = abs(float(printed))
+        tol += abs(power) * unit_in_last_place(printed) / x if x else math.inf
+    return tol
+
+
+def verdict(thesis: str, recomputed: float, tol: float) -> str:
+    """``match``, ``rounding`` or ``discrepancy`` for one printed number."""
+    printed = float(thesis)
+    if round(recomputed, decimals(thesis)) == round(printed, decimals(thesis)):
+        return "match"
+    rel = relative_difference(printed, recomputed)
+    return "rounding" if rel <= tol else "discrepancy"
+
+
+def relative_difference(thesis: float, recomputed: float) -> float:
+    """|recomputed - thesis| / |thesis|."""
+    if thesis == 0:
+        return 0.0 if recomputed == 0 else math.inf
+    return abs(recomputed - thesis) / abs(thesis)
+
+
+@dataclass
+class Ledger:
+    """Rows of the reproduction ledger collected by one chapter."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def add(
+        self,
+        source: str,
+        key: str,
+        quantity: str,
+        thesis: str,
+        recomputed: float,
+        rounded_inputs: Sequence[tuple[str, float]] = (),
+        note: str = "",
+    ) -> str:
+        """Record one comparison and return its verdict."""
+        if not isinstance(thesis, str):
+            raise TypeError("pass the thesis value as printed text (e.g. '1.3334') to keep its digits")
+        tol = tolerance(thesis, rounded_inputs)
+        v = verdict(thesis, float(recomputed), tol)
+        self.rows.append(
+            dict(source=source, key=key, quantity=quantity, thesis=thesis, recomputed=float(recomputed),
+                 rel_diff=relative_difference(float(thesis), float(recomputed)), tolerance=tol, verdict=v,
+                 note=note)
+        )
+        return v
+
+    def frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame with the ledger's columns."""
+        return pd.DataFrame(self.rows, columns=COLUMNS)
+
+
+def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate chapter ledgers in a stable order."""
+    if not frames:
+        return pd.DataFrame(columns=COLUMNS)
+    df = pd.concat(list(frames), ignore_index=True)
+    return df[COLUMNS].reset_index(drop=True)
+
+
+def read(path: Path) -> pd.DataFrame:
+    """Read a ledger CSV written by :func:`infertrends.export.write_csv`."""
+    return pd.read_csv(path, dtype={"thesis": str}, keep_default_na=False, na_values=[""])

@@ -1,0 +1,152 @@
+"""Chapter parameters: what a reader may change, its type, range and default.
+
+Each chapter has one cell tagged ``parameters`` whose assignments must equal the
+defaults declared here (a test checks it).  :func:`validate` runs before any
+computation: the command-line runner calls it before starting a kernel, and each
+chapter calls :func:`check` right after its parameters cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type or out of range."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter a reader may change."""
+
+    name: str
+    default: Any
+    help: str
+    kind: type = float
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    allow_none: bool = False
+
+    def allowed(self) -> str:
+        """Human-readable statement of the allowed values."""
+        if self.choices:
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        else:
+            kind = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}[self.kind]
+            bounds = []
+            if self.minimum is not None:
+                bounds.append(f">= {self.minimum:g}")
+            if self.maximum is not None:
+                bounds.append(f"<= {self.maximum:g}")
+            text = kind + (" " + " and ".join(bounds) if bounds else "")
+        return text + (" or None" if self.allow_none else "")
+
+    def coerce(self, value: Any) -> Any:
+        """Return ``value`` as this parameter's type, or raise :class:`ParameterError`."""
+        if value is None:
+            if self.allow_none:
+                return None
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got None")
+        if self.kind is bool:
+            ok = isinstance(value, bool)
+        elif self.kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+        elif self.kind is float:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            value = float(value) if ok else value
+        else:
+            ok = isinstance(value, self.kind)
+        if not ok:
+            raise ParameterError(
+                f"parameter '{self.name}' must be {self.allowed()}, got {value!r} ({type(value).__name__})"
+            )
+        if self.choices and value not in self.choices:
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+        if self.minimum is not None and value < self.minimum:
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+        if self.maximum is not None and value > self.maximum:
+            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
+        return value
+
+
+def _spec(*params: Param) -> dict[str, Param]:
+    return {p.name: p for p in params}
+
+
+#: Parameters of every chapter, by chapter name (the file name without ``.md``).
+CHAPTERS: dict[str, dict[str, Param]] = {
+    "flop-conventions": _spec(
+        Param("flops_per_multiply_add", 2, "FLOPs counted for one multiply-add (2: hardware convention the "
+              "book follows; 1: the convention of most vision papers)", int, choices=(1, 2)),
+        Param("crops", 1, "forward passes per prediction (1-crop or 10-crop testing)", int, choices=(1, 10)),
+        Param("ratio_decimals", None, "round every Appendix A scale ratio to this many decimals before use "
+              "(None: exact ratios; the thesis prints 4)", int, minimum=0, maximum=10, allow_none=True),
+        Param("vit_g_resolution", 518, "test resolution assumed for ViT-G/14 (px)", int, minimum=32,
+              maximum=2048),
+        Param("fix_b7_resolution", 632, "test resolution of FixEfficientNet-B7 (px)", int, minimum=32,
+              maximum=2048),
+        Param("fix_b0_resolution", 320, "test resolution of FixEfficientNet-B0 (px)", int, minimum=32,
+              maximum=2048),
+    ),
+}
+
+
+def spec(chapter: str) -> dict[str, Param]:
+    """Parameter spec of ``chapter``."""
+    if chapter not in CHAPTERS:
+        raise ParameterError(f"unknown chapter {chapter!r}; chapters: {', '.join(sorted(CHAPTERS))}")
+    return CHAPTERS[chapter]
+
+
+def defaults(chapter: str) -> dict[str, Any]:
+    """The thesis's choices for ``chapter``."""
+    return {name: p.default for name, p in spec(chapter).items()}
+
+
+def validate(chapter: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check ``values`` against the chapter's spec; return them coerced.  Raises :class:`ParameterError`."""
+    params = spec(chapter)
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in params:
+            close = difflib.get_close_matches(name, list(params), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ParameterError(
+                f"unknown parameter '{name}' for chapter '{chapter}'{hint}; "
+                f"allowed: {', '.join(sorted(params))}"
+            )
+        out[name] = params[name].coerce(value)
+    return out
+
+
+def check(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the chapter's parameters as they stand in ``namespace`` (a notebook's ``globals()``)."""
+    return validate(chapter, {name: namespace[name] for name in spec(chapter) if name in namespace})
+
+
+def parse_value(text: str) -> Any:
+    """Parse a command-line value: JSON literals (numbers, true/false, null) or else a string."""
+    lowered = text.strip()
+    if lowered in ("None", "none", "null"):
+        return None
+    if lowered in ("True", "true"):
+        return True
+    if lowered in ("False", "false"):
+        return False
+    try:
+        value = json.loads(lowered)
+    except json.JSONDecodeError:
+        return text
+    return value if isinstance(value, (int, float)) else text
+
+
+def describe(chapter: str) -> str:
+    """A help text listing the chapter's parameters."""
+    lines = [f"parameters of chapter '{chapter}':"]
+    for p in spec(chapter).values():
+        lines.append(f"  {p.name} (default {p.default!r}; {p.allowed()}): {p.help}")
+    return "\n".join(lines)

@@ -1,0 +1,31 @@
+"""Numbers in prose: glue pre-formatted values so MyST shows them without quotes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from myst_nb import glue
+
+
+class Formatted(str):
+    """A string whose ``repr`` is itself, so a glued value prints without quotes."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def glue_text(name: str, text: str) -> Formatted:
+    """Glue ``text`` under ``name`` (use ``{glue}`name``` in the page)."""
+    value = Formatted(text)
+    glue(name, value, display=False)
+    return value
+
+
+def glue_number(name: str, value: float, fmt: str = ".3g") -> Formatted:
+    """Glue ``value`` formatted with ``fmt`` (a format spec such as ``".2f"`` or ``",.0f"``)."""
+    return glue_text(name, format(value, fmt))
+
+
+def glue_figure(name: str, chart: Any) -> None:
+    """Glue an Altair chart for a ``{glue:figure}`` directive."""
+    glue(name, chart, display=False)
