@@ -43,7 +43,7 @@ test: $(STAMP) chromium book
 	  -p no:cacheprovider
 
 bench: $(STAMP) chromium
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py --readme
 
 datadict: $(STAMP)
 	$(BIN)/python -m infertrends datadict

@@ -17,7 +17,7 @@ THEME_NAME = "infertrends"
 #: Colour-blind-safe categorical palette (Okabe-Ito).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
-WIDTH = 560
+WIDTH = 500
 HEIGHT = 340
 
 

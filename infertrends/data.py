@@ -47,7 +47,7 @@ VISION = TableSpec(
     columns=(
         Column("model", "str", "model name as printed"),
         _cite("model_citation", "the model's paper (source of every uncited value)"),
-        Column("top1_accuracy", "float", "ImageNet top-1 accuracy, 1-crop", "%", minimum=0, maximum=100,
+        Column("top1_accuracy", "float", "ImageNet top-1 accuracy, 1-crop", "%", maximum=100,
                positive=True),
         _cite("top1_accuracy_citation", "the accuracy"),
         _marker("top1_accuracy_marker", "the accuracy"),

@@ -5,11 +5,11 @@ Verdicts (documented on the intro page and in the README):
 * ``match`` - the recomputed value, rounded to the digits the thesis prints,
   equals the printed value.
 * ``rounding`` - it does not, but the relative difference is within what the
-  rounding of the printed numbers explains: half a unit in the last printed
-  digit of the result, plus, for each rounded intermediate or input the thesis
-  used, one unit in its last printed digit times the power it enters with
-  (first-order error propagation; a full unit because the thesis does not
-  always round to nearest).
+  rounding of the printed numbers explains: one unit in the last printed digit
+  of the result, plus, for each rounded intermediate the thesis used, one unit
+  in its last printed digit times the power it enters with (first-order error
+  propagation).  A full unit, not half, because the thesis does not always
+  round to nearest (it prints 800/600 = 1.33333 as 1.3334).
 * ``discrepancy`` - anything larger.  The chapter explains each one.
 """
 
@@ -45,7 +45,7 @@ def tolerance(thesis: str, rounded_inputs: Sequence[tuple[str, float]] = ()) -> 
     number the thesis's computation used, e.g. ``[("1.3334", 2)]`` for r**2.
     """
     value = abs(float(thesis))
-    tol = 0.5 * unit_in_last_place(thesis) / value if value else math.inf
+    tol = unit_in_last_place(thesis) / value if value else math.inf
     for printed, power in rounded_inputs:
         x = abs(float(printed))
         tol += abs(power) * unit_in_last_place(printed) / x if x else math.inf

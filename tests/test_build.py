@@ -1,0 +1,108 @@
+"""The built site, its tables, the ledger, reruns and byte-stable rebuilds."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pandas as pd
+import pytest
+
+import infertrends.build as build
+import infertrends.ledger as ledger
+
+
+def pages(html: Path) -> list[Path]:
+    return [html / "intro.html"] + [html / "chapters" / f"{c}.html" for c in build.chapters()] + [
+        html / "reproduction.html"]
+
+
+def test_every_page_is_built(html):
+    for page in pages(html):
+        assert page.exists(), f"missing page {page}"
+    assert (html / "index.html").exists()
+
+
+def test_linked_tables_exist_and_every_table_is_linked(html):
+    linked: set[str] = set()
+    for page in pages(html):
+        for href in re.findall(r'href="([^"]+\.csv)"', page.read_text(encoding="utf-8")):
+            target = (page.parent / href).resolve()
+            assert target.exists(), f"{page.name} links to missing {href}"
+            linked.add(target.name)
+    published = {p.name for p in (html / "data").glob("*.csv") if not p.name.startswith("input-")}
+    assert published - linked == set(), f"tables published but not linked from any page: {published - linked}"
+    inputs = {p.name for p in (html / "data").glob("input-*.csv")}
+    assert {"input-vision.csv", "input-language.csv", "input-gpus.csv", "input-ngc.csv"} <= inputs
+
+
+def test_reproduction_ledger(html):
+    df = ledger.read(html / "data" / "reproduction.csv")
+    assert list(df.columns) == ledger.COLUMNS
+    assert len(df) > 0
+    assert set(df["verdict"]) <= set(ledger.VERDICTS)
+    # every ledger row names a printed number that exists in data/thesis_printed.csv, with the same text
+    import infertrends.data as data
+
+    printed = data.load("thesis_printed").set_index(["source", "key", "quantity"])["thesis"]
+    for row in df.itertuples():
+        assert printed[(row.source, row.key, row.quantity)] == row.thesis
+    # the verdict is consistent with the numbers in the row
+    for row in df.itertuples():
+        assert ledger.verdict(row.thesis, row.recomputed, row.tolerance) == row.verdict
+    # the known ViT-G/14 input error is reported, not hidden
+    vit = df[(df["source"] == "Eq. A.12") & (df["quantity"] == "gflops")].iloc[0]
+    assert vit["verdict"] == "discrepancy" and "2895.9" in vit["note"]
+    page = (html / "reproduction.html").read_text(encoding="utf-8")
+    assert f"{len(df)} numbers" in page
+
+
+@pytest.mark.parametrize("chapter", build.chapters())
+def test_reference_notebook_matches_source(root, chapter):
+    """nbval re-executes the reference notebooks, so their code must be the chapter's current code."""
+    ref_path = root / "tests" / "references" / f"{chapter}.ipynb"
+    assert ref_path.exists(), f"no nbval reference for {chapter}: run `make update-references`"
+    ref = nbformat.read(ref_path, as_version=4)
+    src = jupytext.read(build.source(chapter))
+    code = lambda nb: [(c.cell_type, c.source) for c in nb.cells if c.cell_type == "code"]
+    assert code(ref) == code(src), f"{ref_path} is stale: run `make update-references` and explain why in the commit"
+    assert all(c.get("outputs") is not None for c in ref.cells if c.cell_type == "code")
+
+
+def test_clean_rebuild_gives_identical_tables(html, tmp_path):
+    results = [build.execute(c, out_dir=tmp_path / c, force=True) for c in build.chapters()]
+    site = tmp_path / "site"
+    build.stage(results, site=site)
+    fresh = {p.name: p.read_bytes() for p in (site / "_extra" / "data").glob("*.csv")}
+    built = {p.name: p.read_bytes() for p in (html / "data").glob("*.csv")}
+    assert fresh.keys() == built.keys()
+    changed = [name for name in fresh if fresh[name] != built[name]]
+    assert not changed, f"tables differ between two builds: {changed}"
+
+
+def test_rerun_writes_elsewhere_and_is_cached(html, tmp_path):
+    before = {p.name: p.read_bytes() for p in (html / "data").glob("*.csv")}
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "infertrends", "run", "flop-conventions", "-p", "crops", "10", "--out", str(out)]
+    first = subprocess.run(cmd, capture_output=True, text=True)
+    assert first.returncode == 0, first.stdout + first.stderr
+    page = out / "_build" / "html" / "chapters" / "flop-conventions.html"
+    assert page.exists()
+    table = pd.read_csv(out / "execution" / "data" / "crop-accuracy.csv")
+    assert (table["gflops_per_prediction"] - 10 * table["gflops_per_pass"]).abs().max() < 1e-9
+    assert (table["top1_used"] == table["top1_10crop"]).all()
+    assert (out / "_build" / "html" / "data" / "crop-accuracy.csv").exists()
+    after = {p.name: p.read_bytes() for p in (html / "data").glob("*.csv")}
+    assert before == after, "a rerun must never change the book"
+    second = subprocess.run(cmd + ["--no-html"], capture_output=True, text=True)
+    assert second.returncode == 0
+    assert "unchanged, using the cached execution" in second.stdout
+
+
+def test_rerun_refuses_the_book_folder(root):
+    with pytest.raises(build.BuildError, match="refusing"):
+        build.rerun("flop-conventions", {"crops": 10}, out=root / "book" / "_build" / "html" / "x")

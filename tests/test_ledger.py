@@ -1,0 +1,49 @@
+"""Verdicts of the reproduction ledger."""
+
+from __future__ import annotations
+
+import pytest
+
+import infertrends.ledger as ledger
+
+
+def test_decimals_and_units():
+    assert ledger.decimals("1.3490") == 4
+    assert ledger.decimals("1040") == 0
+    assert ledger.unit_in_last_place("1.60") == pytest.approx(0.01)
+
+
+def test_match_when_rounding_to_printed_digits_agrees():
+    assert ledger.verdict("1.7097", 5.3 / 3.1, 0.0) == "match"
+    assert ledger.verdict("1040", 1039.68, 0.0) == "match"
+
+
+def test_rounding_within_unit_of_last_digit():
+    # 800/600 printed as 1.3334: off by 0.67 units of the last digit
+    tol = ledger.tolerance("1.3334")
+    assert ledger.verdict("1.3334", 800 / 600, tol) == "rounding"
+
+
+def test_rounded_intermediates_widen_the_tolerance():
+    # 74 * 1.0534**2 = 82.1142 (thesis) vs exact 74 * (632/600)**2
+    exact = 74 * (632 / 600) ** 2
+    assert ledger.verdict("82.1142", exact, ledger.tolerance("82.1142")) == "discrepancy"
+    assert ledger.verdict("82.1142", exact, ledger.tolerance("82.1142", [("1.0534", 2)])) == "rounding"
+
+
+def test_discrepancy_beyond_rounding():
+    assert ledger.verdict("5269.9617", 2859.9 * (518 / 384) ** 2, ledger.tolerance("5269.9617", [("1.3490", 2)])) == "discrepancy"
+
+
+def test_ledger_rows_and_columns():
+    book = ledger.Ledger()
+    assert book.add("Eq. X", "m", "q", "2.00", 2.0) == "match"
+    assert book.add("Eq. Y", "m", "q", "2.00", 3.0) == "discrepancy"
+    df = book.frame()
+    assert list(df.columns) == ledger.COLUMNS
+    assert df.loc[1, "rel_diff"] == pytest.approx(0.5)
+
+
+def test_thesis_value_must_be_text():
+    with pytest.raises(TypeError, match="as printed text"):
+        ledger.Ledger().add("s", "k", "q", 1.0, 1.0)

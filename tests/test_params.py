@@ -1,0 +1,90 @@
+"""Chapter parameters: validated before any computation, with messages that say what is allowed."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+
+import jupytext
+import pytest
+
+import infertrends.build as build
+import infertrends.params as params
+
+
+def test_defaults_pass():
+    for chapter in params.CHAPTERS:
+        assert params.validate(chapter, params.defaults(chapter)) == params.defaults(chapter)
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"crop": 10}, "unknown parameter 'crop' for chapter 'flop-conventions' (did you mean 'crops'?)"),
+    ({"crops": 5}, "parameter 'crops' must be one of 1, 10, got 5"),
+    ({"crops": "ten"}, "parameter 'crops' must be one of 1, 10, got 'ten' (str)"),
+    ({"vit_g_resolution": 10}, "parameter 'vit_g_resolution' must be an integer >= 32 and <= 2048, got 10"),
+    ({"vit_g_resolution": 518.5}, "must be an integer >= 32 and <= 2048, got 518.5 (float)"),
+    ({"ratio_decimals": True}, "parameter 'ratio_decimals' must be an integer >= 0 and <= 10 or None"),
+    ({"flops_per_multiply_add": None}, "parameter 'flops_per_multiply_add' must be one of 1, 2, got None"),
+])
+def test_bad_parameters_are_named(values, message):
+    with pytest.raises(params.ParameterError) as info:
+        params.validate("flop-conventions", values)
+    assert message in str(info.value)
+
+
+def test_unknown_chapter():
+    with pytest.raises(params.ParameterError, match="unknown chapter 'nope'"):
+        params.validate("nope", {})
+
+
+@pytest.mark.parametrize("text, value", [("10", 10), ("2.5", 2.5), ("None", None), ("true", True),
+                                         ("1-crop", "1-crop"), ("[1]", "[1]")])
+def test_parse_value(text, value):
+    assert params.parse_value(text) == value
+
+
+def parameters_cell(chapter: str) -> dict[str, object]:
+    nb = jupytext.read(build.source(chapter))
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{chapter}: expected exactly one cell tagged 'parameters', found {len(cells)}"
+    values = {}
+    for node in ast.parse(cells[0].source).body:
+        assert isinstance(node, ast.Assign), f"{chapter}: the parameters cell may only hold assignments"
+        values[node.targets[0].id] = ast.literal_eval(node.value)
+    return values
+
+
+@pytest.mark.parametrize("chapter", build.chapters())
+def test_parameters_cell_matches_spec(chapter):
+    assert parameters_cell(chapter) == params.defaults(chapter)
+
+
+@pytest.mark.parametrize("chapter", build.chapters())
+def test_chapter_checks_its_parameters(chapter):
+    text = build.source(chapter).read_text(encoding="utf-8")
+    assert f'params.check("{chapter}", globals())' in text
+
+
+def test_cli_rejects_bad_parameter_before_running(tmp_path):
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        [sys.executable, "-m", "infertrends", "run", "flop-conventions", "-p", "crops", "3", "--out", str(out)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 2
+    assert "error: parameter 'crops' must be one of 1, 10, got 3" in proc.stderr
+    assert not out.exists(), "nothing may be computed or written for a bad parameter"
+
+
+def test_cli_rejects_unknown_parameter(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "infertrends", "run", "flop-conventions", "-p", "resolution", "3",
+         "--out", str(tmp_path / "x")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "unknown parameter 'resolution'" in proc.stderr and "allowed: crops" in proc.stderr
+
+
+def test_notebook_check_rejects_bad_values():
+    with pytest.raises(params.ParameterError, match="'crops'"):
+        params.check("flop-conventions", {**params.defaults("flop-conventions"), "crops": 2})

@@ -1,0 +1,55 @@
+"""Scaling law and the Appendix A estimates."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import infertrends.scaling as scaling
+
+ratio = st.floats(min_value=0.1, max_value=10)
+
+
+@given(ratio, ratio, ratio, ratio)
+def test_scaling_composes(d1, d2, r1, r2):
+    # scaling twice is scaling by the product of the ratios
+    assert scaling.cnn_flops_factor(d1, 1, r1) * scaling.cnn_flops_factor(d2, 1, r2) == pytest.approx(
+        scaling.cnn_flops_factor(d1 * d2, 1, r1 * r2), rel=1e-12)
+
+
+@given(st.integers(32, 2048), st.integers(32, 2048))
+def test_resolution_factor_is_quadratic(a, b):
+    assert scaling.resolution_factor(a, b) == pytest.approx((a / b) ** 2)
+    assert scaling.resolution_factor(a, b) * scaling.resolution_factor(b, a) == pytest.approx(1)
+
+
+def test_non_positive_ratio_is_named():
+    with pytest.raises(ValueError, match="w_ratio must be > 0"):
+        scaling.cnn_flops_factor(1, 0, 1)
+
+
+def test_estimates_follow_the_stated_method():
+    # inputs as the thesis states them in Appendix A: B7 = 74 GFLOPs, B0 = 0.78; Table A.1; Table A.2
+    est = scaling.appendix_a_estimates().set_index("model")["gflops"]
+    assert est["NoisyStudent-L2"] == pytest.approx(74 * (5.3 / 3.1) * (4.3 / 2) ** 2 * (800 / 600) ** 2)
+    assert est["Meta Pseudo Labels L2"] == est["NoisyStudent-L2"]
+    assert est["FixEfficientNet-L2"] == pytest.approx(74 * (5.3 / 3.1) * (4.3 / 2) ** 2)
+    assert est["FixEfficientNet-B7"] == pytest.approx(74 * (632 / 600) ** 2)
+    assert est["FixEfficientNet-B0"] == pytest.approx(0.78 * (320 / 224) ** 2)
+    assert est["ViT-G/14"] == pytest.approx(2859.9 * (518 / 384) ** 2)
+
+
+def test_rounded_ratios_reproduce_the_printed_equations():
+    # with ratios rounded to 4 decimals the thesis's 1.3334 (a round-up) is not reproduced, so
+    # NoisyStudent-L2 stays just below the printed 1039.7991 -- within the ledger's rounding band
+    est = scaling.appendix_a_estimates(ratio_decimals=4).set_index("model")
+    assert est.loc["FixEfficientNet-B0", "r_scaling"] == 1.4286
+    assert est.loc["FixEfficientNet-B0", "gflops"] == pytest.approx(0.78 * 1.4286**2)
+
+
+def test_other_resolutions_change_the_estimate():
+    base = scaling.appendix_a_estimates().set_index("model")["gflops"]
+    other = scaling.appendix_a_estimates(vit_g_resolution=384).set_index("model")["gflops"]
+    assert other["ViT-G/14"] == pytest.approx(2859.9)
+    assert other["NoisyStudent-L2"] == base["NoisyStudent-L2"]

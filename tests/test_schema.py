@@ -1,0 +1,121 @@
+"""Every input goes through the schema: bad rows name file, line, column and value."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import infertrends.data as data
+from infertrends.schema import DataError, read_table
+
+
+def corrupt(tmp_path: Path, spec, line: int, column: str, value: str) -> Path:
+    """Copy a data file, replacing one cell (``line`` is the 1-based file line)."""
+    import csv
+
+    src = data.data_dir() / spec.filename
+    rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
+    rows[line - 1][rows[0].index(column)] = value
+    path = tmp_path / spec.filename
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    return path
+
+
+def error_for(spec, path: Path) -> str:
+    with pytest.raises(DataError) as info:
+        read_table(spec, path)
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    "spec, line, column, value, problem",
+    [
+        (data.VISION, 5, "gflops", "", "is missing"),
+        (data.VISION, 7, "gflops", "0", "must be > 0"),
+        (data.VISION, 9, "gflops", "-3.1", "must be > 0"),
+        (data.VISION, 12, "gflops", "lots", "is not a number"),
+        (data.VISION, 3, "release_date", "11/11/2013", "is not an ISO date"),
+        (data.VISION, 3, "release_date", "2013-02-30", "is not a valid calendar date"),
+        (data.VISION, 20, "architecture", "RNN", "is not allowed"),
+        (data.VISION, 20, "top1_accuracy", "101", "must be <= 100"),
+        (data.GPUS, 4, "precision", "FP8", "is not allowed"),
+        (data.GPUS, 6, "tdp_watts", "0", "must be > 0"),
+        (data.LANGUAGE, 2, "input_tokens", "12.5", "is not an integer"),
+        (data.NGC, 10, "throughput", "-1", "must be > 0"),
+        (data.VISION, 4, "gflops_citation", "33a", "does not match the pattern"),
+    ],
+)
+def test_bad_cell_names_file_line_column_value(tmp_path, spec, line, column, value, problem):
+    path = corrupt(tmp_path, spec, line, column, value)
+    message = error_for(spec, path)
+    assert f"{path}:{line}: column '{column}': value '{value}': {problem}" in message
+
+
+def test_unknown_precision_lists_allowed_values(tmp_path):
+    path = corrupt(tmp_path, data.GPUS, 4, "precision", "FP8")
+    assert "one of `FP32`, `FP16`, `FP16/FP32 Tensor`" in error_for(data.GPUS, path)
+
+
+def test_duplicated_key_names_both_lines(tmp_path):
+    src = data.data_dir() / data.LANGUAGE.filename
+    lines = src.read_text(encoding="utf-8").splitlines(keepends=True)
+    path = tmp_path / data.LANGUAGE.filename
+    path.write_text("".join(lines + [lines[4]]), encoding="utf-8")
+    message = error_for(data.LANGUAGE, path)
+    assert f"{path}:{len(lines) + 1}: column 'model'" in message
+    assert "duplicates the key of line 5" in message
+
+
+def test_every_problem_is_reported(tmp_path):
+    path = corrupt(tmp_path, data.VISION, 5, "gflops", "0")
+    text = path.read_text(encoding="utf-8").replace("2012-06-01", "2012-6-1")
+    path.write_text(text, encoding="utf-8")
+    message = error_for(data.VISION, path)
+    assert ":2: column 'release_date'" in message and ":5: column 'gflops'" in message
+
+
+def test_header_problems(tmp_path):
+    src = data.data_dir() / data.GPUS.filename
+    path = tmp_path / data.GPUS.filename
+    path.write_text(src.read_text(encoding="utf-8").replace("tdp_watts", "watts", 1), encoding="utf-8")
+    message = error_for(data.GPUS, path)
+    assert f"{path}:1: column '<header>'" in message
+    assert "missing columns tdp_watts" in message and "unknown columns watts" in message
+
+
+def test_ragged_row(tmp_path):
+    src = data.data_dir() / data.NGC.filename
+    path = tmp_path / data.NGC.filename
+    path.write_text(src.read_text(encoding="utf-8") + "CV,extra,PyTorch\n", encoding="utf-8")
+    assert "has 3 cells, expected 8" in error_for(data.NGC, path)
+
+
+def test_loader_uses_schema_for_data_dir(tmp_path, monkeypatch):
+    for spec in data.SPECS.values():
+        shutil.copy(data.data_dir() / spec.filename, tmp_path / spec.filename)
+    corrupt(tmp_path, data.VISION, 2, "gflops", "0")
+    monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(tmp_path))
+    with pytest.raises(DataError, match=r"vision.csv:2: column 'gflops': value '0'"):
+        data.vision()
+
+
+def test_real_data_loads_with_the_thesis_row_counts():
+    # counts stated in the foundation issue: 94 vision models, 19 language models, 48 GPU rows, 58 NGC rows
+    assert len(data.vision()) == 94
+    assert len(data.language()) == 19
+    assert len(data.gpus()) == 48
+    assert len(data.ngc()) == 58
+    assert len(data.load("crop_accuracy")) == 6
+    assert len(data.load("efficientnet_scaling")) == 2
+    assert len(data.load("vit_g_gflops")) == 2
+
+
+def test_data_dictionary_in_readme_is_current():
+    from infertrends.schema import data_dictionary
+
+    readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
+    for spec in data.SPECS.values():
+        assert data_dictionary(spec) in readme, f"data/README.md is missing the current dictionary of {spec.filename}"

@@ -1,0 +1,67 @@
+"""FLOP conventions and unit conversions."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import infertrends.units as units
+
+finite = st.floats(min_value=1e-12, max_value=1e12, allow_nan=False, allow_infinity=False)
+prefixes = st.sampled_from(sorted(units.SI_PREFIXES))
+
+
+def test_prefixes_are_powers_of_thousand():
+    assert units.to_base(1.42, "G") == pytest.approx(1.42e9)
+    assert units.convert(19.5, "T", "G") == pytest.approx(19500)
+    assert units.from_base(3e15, "P") == pytest.approx(3)
+
+
+def test_unknown_prefix_is_named():
+    with pytest.raises(ValueError, match="unknown SI prefix 'X'"):
+        units.to_base(1, "X")
+
+
+@given(finite, prefixes)
+def test_prefix_round_trip(value, prefix):
+    assert units.from_base(units.to_base(value, prefix), prefix) == pytest.approx(value, rel=1e-12)
+
+
+@given(finite, prefixes, prefixes)
+def test_convert_is_consistent_with_base(value, a, b):
+    assert units.convert(value, a, b) == pytest.approx(units.from_base(units.to_base(value, a), b), rel=1e-12)
+
+
+@given(finite)
+def test_multiply_add_round_trip(value):
+    assert units.flops_to_multiply_adds(units.multiply_adds_to_flops(value)) == pytest.approx(value, rel=1e-12)
+
+
+def test_multiply_add_is_two_flops():
+    # thesis 2.1.1: one fused multiply-add counts as two FLOPs
+    assert units.multiply_adds_to_flops(0.71e9) == pytest.approx(1.42e9)
+
+
+@given(finite, st.floats(min_value=1e-3, max_value=1e4))
+def test_energy_inverts_efficiency(flops, watts):
+    # one second at peak rate uses `watts` Joules and performs flops_per_second FLOPs
+    eff = units.flops_per_joule(flops, watts)
+    assert units.joules_per_inference(flops, eff) == pytest.approx(watts, rel=1e-9)
+
+
+def test_efficiency_rejects_non_positive_power():
+    with pytest.raises(ValueError, match="power must be positive"):
+        units.flops_per_joule(1e12, 0)
+    with pytest.raises(ValueError, match="efficiency must be positive"):
+        units.joules_per_inference(1e9, -1)
+
+
+def test_human_references_from_stated_inputs():
+    # 2000 kcal/day ~ 97 W ("approximately 100 Joules/s"); 79,897 kWh/year ~ 9.1 kW ("approximately 10,000")
+    assert units.kcal_per_day_to_watts(2000) == pytest.approx(2000 * 4184 / 86400)
+    assert 90 < units.kcal_per_day_to_watts(2000) < 110
+    assert units.kwh_per_year_to_watts(79_897) == pytest.approx(79_897 * 3.6e6 / (365.25 * 86400))
+    assert math.isclose(units.kwh_per_year_to_watts(8766), 1000, rel_tol=1e-9)
