@@ -37,7 +37,10 @@ def test_linked_tables_exist_and_every_table_is_linked(html):
     published = {p.name for p in (html / "data").glob("*.csv") if not p.name.startswith("input-")}
     assert published - linked == set(), f"tables published but not linked from any page: {published - linked}"
     inputs = {p.name for p in (html / "data").glob("input-*.csv")}
-    assert {"input-vision.csv", "input-language.csv", "input-gpus.csv", "input-ngc.csv"} <= inputs
+    import infertrends.data as data
+
+    assert inputs == {f"input-{name}.csv" for name in data.SPECS}
+    assert inputs <= linked, f"input tables not linked from any page: {inputs - linked}"
 
 
 def test_reproduction_ledger(html):
