@@ -48,3 +48,14 @@ def log_axis(field: str, title: str, **kwargs: Any) -> dict[str, Any]:
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     """Tooltips for ``fields`` (strings become plain tooltips; give ``alt.Tooltip`` for formats)."""
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
+
+
+def trend_lines(lines, y_title: str, log: bool = True) -> alt.Chart:
+    """Dashed/solid/dotted trend lines from :func:`infertrends.fits.trend_line` frames (column ``trend``)."""
+    return alt.Chart(lines).mark_line(color="#333", strokeWidth=2).encode(
+        x=alt.X("release_date:T", title="Release date"),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Undefined),
+        strokeDash=alt.StrokeDash("trend:N", title="Trend", legend=alt.Legend(orient="bottom", columns=1)),
+        detail="trend:N",
+        tooltip=[alt.Tooltip("trend:N")],
+    )

@@ -91,3 +91,38 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         slope_low=float(res.slope - tq * res.stderr),
         slope_high=float(res.slope + tq * res.stderr),
     )
+
+
+def trend_line(trend: Trend, start: float, end: float, label: str, points: int = 50) -> pd.DataFrame:
+    """Points along a trend between decimal years ``start`` and ``end``, for charts."""
+    years = np.linspace(start, end, points)
+    dates = pd.to_datetime((years - 1970) * 365.2425 * 86400, unit="s").normalize()
+    return pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
+
+
+def describe(trend: Trend) -> str:
+    """"x1.30/year (90% CI 1.2-1.4), doubling every 2.6 years" for prose and tables."""
+    lo, hi = trend.growth_interval
+    d = trend.doubling_years
+    dbl = (f"doubling every {d:.1f} years" if d > 0 else f"halving every {-d:.1f} years") if math.isfinite(d) else "flat"
+    return f"×{trend.growth_per_year:.2f}/year ({int(trend.level * 100)}% CI ×{lo:.2f}–×{hi:.2f}), {dbl}"
+
+
+def summary(trends: dict[str, Trend]) -> pd.DataFrame:
+    """One row per trend: points, growth per year with its interval, doubling time, R²."""
+    rows = []
+    for label, t in trends.items():
+        lo, hi = t.growth_interval
+        rows.append(dict(trend=label, n=t.n, growth_per_year=t.growth_per_year, growth_low=lo, growth_high=hi,
+                         doubling_years=t.doubling_years, slope_log10_per_year=t.slope, r2=t.r2, level=t.level))
+    return pd.DataFrame(rows)
+
+
+def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The :func:`summary` table with readable headers for a page, and its formats."""
+    level = int(round(100 * float(table["level"].iloc[0]))) if len(table) else 90
+    shown = table[["trend", "n", "growth_per_year", "growth_low", "growth_high", "doubling_years", "r2"]].copy()
+    shown.columns = ["Trend", "Points", "×/year", f"{level}% CI low", f"{level}% CI high", "Doubling (years)", "R²"]
+    formats = {"×/year": ".2f", f"{level}% CI low": ".2f", f"{level}% CI high": ".2f", "Doubling (years)": ".2f",
+               "R²": ".2f"}
+    return shown, formats

@@ -92,6 +92,64 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("fix_b0_resolution", 320, "test resolution of FixEfficientNet-B0 (px)", int, minimum=32,
               maximum=2048),
     ),
+    "cv-compute": _spec(
+        Param("estimates", "recomputed", "FLOPs of the models the thesis estimated (Appendix A): the book's "
+              "recomputation or Table A.3 as printed", str, choices=("recomputed", "as printed")),
+        Param("sota_rule", "best-of-year", "which models the state-of-the-art trend is fitted on: the most "
+              "accurate of each year (thesis) or each new accuracy record at its release", str,
+              choices=("best-of-year", "records")),
+        Param("extra_data", "all", "models included by training data: all, only ImageNet-1k, only extra data",
+              str, choices=("all", "imagenet-1k only", "extra data only")),
+        Param("similar_flops_ratio", 2.2, "Table 4.1: models within this factor of AlexNet's GFLOPs count as "
+              "similar", float, minimum=1.0, maximum=100.0),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "nlp-compute": _spec(
+        Param("sota_rule", "records", "which models the dashed trend is fitted on: each new GFLOPs maximum at "
+              "its release (thesis) or the most demanding of each year", str, choices=("records", "best-of-year")),
+        Param("min_year", 2017, "first release year included in the fits", int, minimum=2017, maximum=2020),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "hardware": _spec(
+        Param("adapted", True, "include the mixed-precision adapted points (Table B.3) in the fits", bool),
+        Param("segments", "all", "GPU segments in the fit", str, choices=("all", "Server", "Desktop")),
+        Param("exclude_fp32", "thesis", "FP32 rows left out of the fit: as Table B.3 (P100, A100, A30) or none",
+              str, choices=("thesis", "none")),
+        Param("start_year", 2010, "first launch year in the fit", int, minimum=2010, maximum=2019),
+        Param("end_year", 2021, "last launch year in the fit", int, minimum=2012, maximum=2021),
+        Param("speedup_mean", "arithmetic", "how Table 5.1 averages the NGC speed-ups", str,
+              choices=("arithmetic", "geometric")),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "energy": _spec(
+        Param("adapted", True, "hardware trend: include the mixed-precision adapted points", bool),
+        Param("segments", "all", "hardware trend: GPU segments", str, choices=("all", "Server", "Desktop")),
+        Param("exclude_fp32", "thesis", "hardware trend: FP32 rows left out (Table B.3's choice, or none)", str,
+              choices=("thesis", "none")),
+        Param("estimates", "recomputed", "FLOPs of the models the thesis estimated: recomputed or as printed",
+              str, choices=("recomputed", "as printed")),
+        Param("cv_sota_rule", "best-of-year", "CV state of the art: most accurate of each year or accuracy "
+              "records", str, choices=("best-of-year", "records")),
+        Param("nlp_sota_rule", "records", "NLP state of the art: GFLOPs records at release or most demanding "
+              "of each year", str, choices=("records", "best-of-year")),
+        Param("yearly_mean", "arithmetic", "the yearly average line of Fig. 5.3/5.4", str,
+              choices=("arithmetic", "geometric")),
+        Param("similar_flops_ratio", 2.2, "Table 5.2: models within this factor of AlexNet's GFLOPs", float,
+              minimum=1.0, maximum=100.0),
+        Param("similar_joules_ratio", 1.25, "Table 5.3: models within this factor of AlexNet's Joules", float,
+              minimum=1.0, maximum=100.0),
+        Param("min_top1", 80.0, "Table 5.3: minimum top-1 accuracy (%)", float, minimum=0.0, maximum=100.0),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "context": _spec(
+        Param("inferences_per_second", 1.0, "forward passes per person per second", float, minimum=1e-6,
+              maximum=1e6),
+        Param("kcal_per_day", 2000.0, "food energy per person per day (kcal)", float, minimum=500.0,
+              maximum=10000.0),
+        Param("kwh_per_year", 79897.0, "total energy use per person per year (kWh; USA 2019)", float,
+              minimum=100.0, maximum=1e6),
+        Param("adapted", True, "hardware trend: include the mixed-precision adapted points", bool),
+    ),
 }
 
 

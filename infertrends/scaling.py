@@ -96,3 +96,24 @@ def vit_resolution_check() -> pd.DataFrame:
             dict(quantity="GFLOPs ratio", value=hi["gflops"] / lo["gflops"], equation="Eq. A.10"),
         ]
     )
+
+
+#: How the FLOPs the thesis estimated (∗ in Table A.3) enter the analysis.
+ESTIMATE_POLICIES = ("recomputed", "as printed")
+
+
+def vision_models(estimates: str = "recomputed") -> pd.DataFrame:
+    """Table A.3 for analysis: with ``estimates="recomputed"`` the ∗ GFLOPs are replaced by the
+    book's recomputation of Appendix A (thesis method, exact ratios); ``"as printed"`` keeps
+    Table A.3.  Adds ``gflops_printed`` and ``gflops_source`` columns either way."""
+    if estimates not in ESTIMATE_POLICIES:
+        raise ValueError(f"estimates must be one of {ESTIMATE_POLICIES}, got {estimates!r}")
+    df = data.vision()
+    df["gflops_printed"] = df["gflops"]
+    df["gflops_source"] = "Table A.3"
+    if estimates == "recomputed":
+        est = appendix_a_estimates().set_index("model")["gflops"]
+        mask = (df["gflops_marker"] == "estimated") & df["model"].isin(est.index)
+        df.loc[mask, "gflops"] = df.loc[mask, "model"].map(est)
+        df.loc[mask, "gflops_source"] = "recomputed (Appendix A method)"
+    return df
