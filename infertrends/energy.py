@@ -31,3 +31,19 @@ def human_watts(kcal_per_day: float = C.HUMAN_KCAL_PER_DAY,
         "internal": units.kcal_per_day_to_watts(kcal_per_day),
         "external": units.kwh_per_year_to_watts(kwh_per_year),
     }
+
+
+def models_with_joules(task: str, hardware_trend: fits.Trend, estimates: str = "recomputed") -> pd.DataFrame:
+    """Table A.3 (``task="CV"``) or A.4 (``"NLP"``) with hardware efficiency and Joules at release."""
+    import infertrends.data as data
+    import infertrends.scaling as scaling
+
+    if task == "CV":
+        df = scaling.vision_models(estimates)
+    elif task == "NLP":
+        df = data.language()
+    else:
+        raise ValueError(f"task must be 'CV' or 'NLP', got {task!r}")
+    df["gflops_per_watt"] = hardware_trend.predict(df["release_date"])
+    df["joules"] = joules_per_forward_pass(df["gflops"], df["release_date"], hardware_trend)
+    return df

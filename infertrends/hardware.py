@@ -94,6 +94,7 @@ def table_b3(mean: Mean = "arithmetic", excluded: Sequence[str] = THESIS_B3_EXCL
     b1 = table_b1()
     fp32 = b1[(b1["precision"] == "FP32") & ~b1["gpu"].isin(excluded)].copy()
     fp32["group"] = "not adapted"
+    fp32["base_tflops"] = fp32["tflops"]
     t51 = table_5_1(mean)
     rows = [fp32]
     for _, r in t51.iterrows():
@@ -104,11 +105,11 @@ def table_b3(mean: Mean = "arithmetic", excluded: Sequence[str] = THESIS_B3_EXCL
             tdp_watts=gpu["tdp_watts"], launch_date=gpu["launch_date"], segment=gpu["segment"],
             notes=f"{base['gpu']} FP32 peak x mean {r['task']} speed-up {r['speed_up']:.4f}",
             gflops_per_watt=float(gflops_per_watt(base["tflops"] * r["speed_up"], gpu["tdp_watts"])),
-            group=r["task"])]))
+            group=r["task"], base_tflops=base["tflops"])]))
     out = pd.concat(rows, ignore_index=True)
     out["gflops_per_watt"] = gflops_per_watt(out["tflops"], out["tdp_watts"])
     return out[["group", "gpu", "precision", "tflops", "tdp_watts", "launch_date", "segment", "gflops_per_watt",
-                "notes"]]
+                "base_tflops", "notes"]]
 
 
 @dataclass(frozen=True)

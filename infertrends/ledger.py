@@ -55,6 +55,8 @@ def tolerance(thesis: str, rounded_inputs: Sequence[tuple[str, float]] = ()) -> 
 def verdict(thesis: str, recomputed: float, tol: float) -> str:
     """``match``, ``rounding`` or ``discrepancy`` for one printed number."""
     printed = float(thesis)
+    if tol == 0.0:
+        return "match" if recomputed == printed else "discrepancy"
     if round(recomputed, decimals(thesis)) == round(printed, decimals(thesis)):
         return "match"
     rel = relative_difference(printed, recomputed)
@@ -83,11 +85,25 @@ class Ledger:
         recomputed: float,
         rounded_inputs: Sequence[tuple[str, float]] = (),
         note: str = "",
+        exact: bool = False,
+        significant: int | None = None,
     ) -> str:
-        """Record one comparison and return its verdict."""
+        """Record one comparison and return its verdict.
+
+        ``exact`` is for counts and yes/no facts (e.g. "listed in Table 4.1" = 1): no rounding
+        tolerance, so anything but equality is a discrepancy.  ``significant`` is for numbers
+        the thesis calls approximate ("approximately 100"): the tolerance is half a unit in the
+        last significant digit.
+        """
         if not isinstance(thesis, str):
             raise TypeError("pass the thesis value as printed text (e.g. '1.3334') to keep its digits")
-        tol = tolerance(thesis, rounded_inputs)
+        if exact:
+            tol = 0.0
+        elif significant is not None:
+            x = abs(float(thesis))
+            tol = 0.5 * 10.0 ** (math.floor(math.log10(x)) - significant + 1) / x if x else math.inf
+        else:
+            tol = tolerance(thesis, rounded_inputs)
         v = verdict(thesis, float(recomputed), tol)
         self.rows.append(
             dict(source=source, key=key, quantity=quantity, thesis=thesis, recomputed=float(recomputed),

@@ -14,8 +14,9 @@ def test_decimals_and_units():
 
 
 def test_match_when_rounding_to_printed_digits_agrees():
-    assert ledger.verdict("1.7097", 5.3 / 3.1, 0.0) == "match"
-    assert ledger.verdict("1040", 1039.68, 0.0) == "match"
+    assert ledger.verdict("1.7097", 5.3 / 3.1, ledger.tolerance("1.7097")) == "match"
+    assert ledger.verdict("1040", 1039.68, ledger.tolerance("1040")) == "match"
+    assert ledger.verdict("1040", 1041.2, ledger.tolerance("1040")) != "match"
 
 
 def test_rounding_within_unit_of_last_digit():
@@ -47,3 +48,17 @@ def test_ledger_rows_and_columns():
 def test_thesis_value_must_be_text():
     with pytest.raises(TypeError, match="as printed text"):
         ledger.Ledger().add("s", "k", "q", 1.0, 1.0)
+
+
+def test_exact_rows_allow_no_tolerance():
+    book = ledger.Ledger()
+    assert book.add("Table 4.1", "m", "listed", "1", 0.0, exact=True) == "discrepancy"
+    assert book.add("Table 4.1", "m", "listed", "1", 1.0, exact=True) == "match"
+    assert book.frame()["tolerance"].tolist() == [0.0, 0.0]
+
+
+def test_approximate_values_use_significant_digits():
+    book = ledger.Ledger()
+    # "approximately 100 Joules/s" for 2000 kcal/day = 96.9 W: fine to one significant digit
+    assert book.add("Section 5.3", "internal", "human_watts", "100", 96.9, significant=1) == "rounding"
+    assert book.add("Section 5.3", "internal", "human_watts", "100", 160.0, significant=1) == "discrepancy"
