@@ -83,15 +83,19 @@ def show_table(
     formats: Mapping[str, str | Callable[[object], str]] | None = None,
     export: pd.DataFrame | None = None,
     data_href: str = "../data",
+    collapsed: bool = False,
 ) -> Markdown:
     """Publish a table as CSV and return it as a numbered MyST table with a download link.
 
     ``df`` is what the page shows; ``export`` (default ``df``) is what the CSV
     holds, so the CSV can keep full precision and extra provenance columns.
-    The table's label is ``tbl-<name>`` for ``{numref}``.
+    The table's label is ``tbl-<name>`` for ``{numref}``.  ``collapsed`` puts a long table in a
+    dropdown the reader opens.
     """
     publish(export if export is not None else df, name)
     table = markdown_table(df, formats)
     link = f'<a class="download-csv" href="{data_href}/{name}.csv" download>Download this table as CSV ({name}.csv)</a>'
-    text = f"```{{table}} {caption}\n:name: tbl-{name}\n:align: center\n\n{table}\n```\n\n{link}\n"
-    return Markdown(text)
+    text = f"```{{table}} {caption}\n:name: tbl-{name}\n:align: center\n\n{table}\n```\n"
+    if collapsed:
+        text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df)} rows)\n\n{text}````\n"
+    return Markdown(f"{text}\n{link}\n")

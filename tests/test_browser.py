@@ -100,7 +100,12 @@ def test_page_renders_offline(html, server, tmp_path, page):
     assert remote == [], f"{page} requested remote resources"
 
 
-def test_chapter_pages_have_charts(html):
+def test_every_glued_figure_is_on_its_page(html):
     for chapter in build.chapters():
+        source = build.source(chapter).read_text(encoding="utf-8")
+        figures = set(re.findall(r"```\{glue:figure\} (\S+)", source))
         text = (html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
-        assert "altair-viz-" in text, f"{chapter} has no chart"
+        charts = len(set(re.findall(r'id="(altair-viz-[0-9a-f]+)"', text)))
+        assert charts >= len(figures), f"{chapter}: {len(figures)} figures in the source, {charts} charts on the page"
+        for name in figures:
+            assert f'id="{name}"' in text, f"{chapter}: figure {name} is missing from the page"
