@@ -50,12 +50,21 @@ def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
 
 
-def trend_lines(lines, y_title: str, log: bool = True) -> alt.Chart:
-    """Dashed/solid/dotted trend lines from :func:`infertrends.fits.trend_line` frames (column ``trend``)."""
-    return alt.Chart(lines).mark_line(color="#333", strokeWidth=2).encode(
-        x=alt.X("release_date:T", title="Release date"),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log") if log else alt.Undefined),
+def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") -> alt.LayerChart | alt.Chart:
+    """Trend lines (dash by ``trend``) from :func:`infertrends.fits.trend_line` frames, with their
+    bootstrap bands (shaded) where the frame has ``low``/``high`` columns."""
+    scale = alt.Scale(type="log") if log else alt.Undefined
+    line = alt.Chart(lines).mark_line(color="#333", strokeWidth=2).encode(
+        x=alt.X(f"{x}:T", title="Release date" if x == "release_date" else "Launch date"),
+        y=alt.Y("value:Q", title=y_title, scale=scale),
         strokeDash=alt.StrokeDash("trend:N", title="Trend", legend=alt.Legend(orient="bottom", columns=1)),
         detail="trend:N",
         tooltip=[alt.Tooltip("trend:N")],
     )
+    if "low" not in lines.columns:
+        return line
+    band = alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(opacity=0.12, color="#333").encode(
+        x=f"{x}:T", y=alt.Y("low:Q", scale=scale), y2="high:Q", detail="trend:N",
+        tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="band low", format=",.3g"),
+                 alt.Tooltip("high:Q", title="band high", format=",.3g")])
+    return alt.layer(band, line)

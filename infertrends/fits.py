@@ -1,19 +1,27 @@
 """Exponential trends: ordinary least squares of log10(value) on the date in years.
 
 A trend ``log10(y) = a + b * t`` (``t`` in decimal years) grows ``10**b`` times
-per year and doubles every ``log10(2) / b`` years.  Intervals are the analytic
-OLS (Student-t) interval of the slope.
+per year and doubles every ``log10(2) / b`` years.  Every trend carries two
+intervals of its slope, side by side: the analytic OLS (Student-t) interval and
+a percentile interval from a seeded, vectorised bootstrap over the points
+(:data:`BOOTSTRAP_RESAMPLES` resamples with replacement), which does not assume
+normal, equal-variance residuals.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+import infertrends.constants as C
+
+#: Bootstrap resamples per trend (issue: at least 10,000).
+BOOTSTRAP_RESAMPLES = C.BOOTSTRAP_RESAMPLES
 
 
 def decimal_year(dates: Sequence | pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -38,6 +46,11 @@ class Trend:
     level: float
     slope_low: float
     slope_high: float
+    boot_low: float = math.nan
+    boot_high: float = math.nan
+    n_boot: int = 0
+    boot_intercepts: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
+    boot_slopes: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
 
     @property
     def growth_per_year(self) -> float:
@@ -48,6 +61,29 @@ class Trend:
     def growth_interval(self) -> tuple[float, float]:
         """Interval of :attr:`growth_per_year` at :attr:`level`."""
         return 10.0**self.slope_low, 10.0**self.slope_high
+
+    @property
+    def bootstrap_growth_interval(self) -> tuple[float, float]:
+        """Bootstrap percentile interval of :attr:`growth_per_year` at :attr:`level`."""
+        return 10.0**self.boot_low, 10.0**self.boot_high
+
+    def doubling_interval(self, bootstrap: bool = False) -> tuple[float, float]:
+        """Interval of the doubling time (years; infinite where the slope interval reaches 0)."""
+        lo, hi = (self.boot_low, self.boot_high) if bootstrap else (self.slope_low, self.slope_high)
+        ends = [math.log10(2) / b if b != 0 else math.inf for b in (hi, lo)]
+        if lo <= 0 <= hi:
+            return -math.inf, math.inf
+        return min(ends), max(ends)
+
+    def band(self, years: np.ndarray, bootstrap: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Pointwise interval of the trend line at decimal ``years`` (bootstrap percentiles)."""
+        years = np.asarray(years, dtype=float)
+        if not bootstrap or self.boot_slopes.size == 0:
+            raise ValueError("this trend was fitted without a bootstrap")
+        preds = self.boot_intercepts[:, None] + self.boot_slopes[:, None] * years[None, :]
+        q = [(1 - self.level) / 2 * 100, (1 + self.level) / 2 * 100]
+        lo, hi = np.percentile(preds, q, axis=0)
+        return 10.0**lo, 10.0**hi
 
     @property
     def doubling_years(self) -> float:
@@ -63,8 +99,31 @@ class Trend:
         return 10.0 ** (self.intercept + self.slope * np.asarray(years, dtype=float))
 
 
-def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Series, level: float = 0.9) -> Trend:
-    """Fit ``log10(values) = a + b * year`` by OLS and return the :class:`Trend`."""
+def bootstrap(t: np.ndarray, ly: np.ndarray, resamples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """OLS intercepts and slopes of ``resamples`` resamples of the points, all at once.
+
+    Resamples whose dates are all equal (no slope) are dropped.
+    """
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(t), size=(resamples, len(t)))
+    tc = t - t.mean()  # centred for numerical stability
+    T, Y = tc[idx], ly[idx]
+    tm, ym = T.mean(axis=1), Y.mean(axis=1)
+    dt = T - tm[:, None]
+    den = np.einsum("ij,ij->i", dt, dt)
+    num = np.einsum("ij,ij->i", dt, Y - ym[:, None])
+    ok = den > 1e-12
+    slopes = num[ok] / den[ok]
+    intercepts = ym[ok] - slopes * tm[ok] - slopes * t.mean()
+    return intercepts, slopes
+
+
+def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Series, level: float = 0.9,
+                    resamples: int = BOOTSTRAP_RESAMPLES, seed: int = C.BOOTSTRAP_SEED) -> Trend:
+    """Fit ``log10(values) = a + b * year`` by OLS, with analytic and bootstrap intervals.
+
+    ``resamples=0`` skips the bootstrap.  The same inputs and seed give the same intervals.
+    """
     t = decimal_year(dates)
     y = np.asarray(values, dtype=float)
     if t.shape != y.shape:
@@ -81,6 +140,9 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
     res = stats.linregress(t, ly)
     n = len(y)
     tq = stats.t.ppf(0.5 + level / 2, df=n - 2)
+    boot_a, boot_b = bootstrap(t, ly, resamples, seed) if resamples else (np.empty(0), np.empty(0))
+    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+    blo, bhi = np.percentile(boot_b, q) if boot_b.size else (math.nan, math.nan)
     return Trend(
         intercept=float(res.intercept),
         slope=float(res.slope),
@@ -90,6 +152,11 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         level=level,
         slope_low=float(res.slope - tq * res.stderr),
         slope_high=float(res.slope + tq * res.stderr),
+        boot_low=float(blo),
+        boot_high=float(bhi),
+        n_boot=int(boot_b.size),
+        boot_intercepts=boot_a,
+        boot_slopes=boot_b,
     )
 
 
@@ -97,15 +164,29 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
     """Points along a trend between decimal years ``start`` and ``end``, for charts."""
     years = np.linspace(start, end, points)
     dates = pd.to_datetime((years - 1970) * 365.2425 * 86400, unit="s").normalize()
-    return pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
+    out = pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
+    if trend.n_boot:
+        out["low"], out["high"] = trend.band(years)
+    return out
 
 
 def describe(trend: Trend) -> str:
-    """"x1.30/year (90% CI 1.2-1.4), doubling every 2.6 years" for prose and tables."""
+    """"×1.30/year (90% CI ×1.25–×1.35; bootstrap ×1.24–×1.36), doubling every 2.6 years"."""
     lo, hi = trend.growth_interval
     d = trend.doubling_years
     dbl = (f"doubling every {d:.1f} years" if d > 0 else f"halving every {-d:.1f} years") if math.isfinite(d) else "flat"
-    return f"×{trend.growth_per_year:.2f}/year ({int(trend.level * 100)}% CI ×{lo:.2f}–×{hi:.2f}), {dbl}"
+    boot = ""
+    if trend.n_boot:
+        blo, bhi = trend.bootstrap_growth_interval
+        boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
+    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}), {dbl}"
+
+
+def intervals_overlap(a: Trend, b: Trend, bootstrap: bool = False) -> bool:
+    """Whether the slope intervals of two trends overlap (analytic, or bootstrap)."""
+    if bootstrap:
+        return not (a.boot_low > b.boot_high or b.boot_low > a.boot_high)
+    return not (a.slope_low > b.slope_high or b.slope_low > a.slope_high)
 
 
 def summary(trends: dict[str, Trend]) -> pd.DataFrame:
@@ -113,16 +194,48 @@ def summary(trends: dict[str, Trend]) -> pd.DataFrame:
     rows = []
     for label, t in trends.items():
         lo, hi = t.growth_interval
+        blo, bhi = t.bootstrap_growth_interval if t.n_boot else (math.nan, math.nan)
+        dlo, dhi = t.doubling_interval(bootstrap=False)
         rows.append(dict(trend=label, n=t.n, growth_per_year=t.growth_per_year, growth_low=lo, growth_high=hi,
-                         doubling_years=t.doubling_years, slope_log10_per_year=t.slope, r2=t.r2, level=t.level))
+                         boot_low=blo, boot_high=bhi, n_boot=t.n_boot, doubling_years=t.doubling_years,
+                         doubling_low=dlo, doubling_high=dhi, slope_log10_per_year=t.slope, r2=t.r2,
+                         level=t.level))
     return pd.DataFrame(rows)
 
 
 def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """The :func:`summary` table with readable headers for a page, and its formats."""
     level = int(round(100 * float(table["level"].iloc[0]))) if len(table) else 90
-    shown = table[["trend", "n", "growth_per_year", "growth_low", "growth_high", "doubling_years", "r2"]].copy()
-    shown.columns = ["Trend", "Points", "×/year", f"{level}% CI low", f"{level}% CI high", "Doubling (years)", "R²"]
-    formats = {"×/year": ".2f", f"{level}% CI low": ".2f", f"{level}% CI high": ".2f", "Doubling (years)": ".2f",
-               "R²": ".2f"}
+    shown = table[["trend", "n", "growth_per_year", "growth_low", "growth_high", "boot_low", "boot_high",
+                   "doubling_years", "r2"]].copy()
+    shown["growth_ci"] = [f"{a:.2f}–{b:.2f}" for a, b in zip(table["growth_low"], table["growth_high"])]
+    shown["boot_ci"] = [f"{a:.2f}–{b:.2f}" if a == a else "" for a, b in zip(table["boot_low"], table["boot_high"])]
+    shown = shown[["trend", "n", "growth_per_year", "growth_ci", "boot_ci", "doubling_years", "r2"]]
+    shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
+                     "Doubling (years)", "R²"]
+    formats = {"×/year": ".2f", "Doubling (years)": ".2f", "R²": ".2f"}
     return shown, formats
+
+
+def overlap_sentence(a: Trend, b: Trend) -> str:
+    """Whether two trends' growth rates differ, judged by both intervals, as a clause for prose."""
+    ols, boot = intervals_overlap(a, b), intervals_overlap(a, b, bootstrap=True) if a.n_boot and b.n_boot else None
+    pct = int(round(100 * a.level))
+    if not ols and boot is False:
+        return f"do not overlap, neither the OLS nor the bootstrap {pct} % intervals: the difference is supported"
+    if ols and boot is not False:
+        return (f"overlap, both the OLS and the bootstrap {pct} % intervals: with these points the difference "
+                "is not supported")
+    which = "OLS" if not ols else "bootstrap"
+    return f"separate only by the {which} {pct} % intervals: the difference is suggestive, not firm"
+
+
+def zero_growth_clause(t: Trend) -> str:
+    """"exclude" / "include" no growth, judged by the OLS and the bootstrap interval together."""
+    ols = t.slope_low > 0 or t.slope_high < 0
+    boot = (t.boot_low > 0 or t.boot_high < 0) if t.n_boot else ols
+    if ols and boot:
+        return "exclude"
+    if not ols and not boot:
+        return "include"
+    return "disagree on (only the " + ("OLS" if ols else "bootstrap") + " interval excludes)"

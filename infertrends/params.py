@@ -141,6 +141,9 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("min_top1", 80.0, "Table 5.3: minimum top-1 accuracy (%)", float, minimum=0.0, maximum=100.0),
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
+    "trends": _spec(
+        Param("level", 0.9, "confidence level of the intervals", float, minimum=0.5, maximum=0.999),
+    ),
     "data-tables": _spec(
         Param("show_provenance", True, "show citation numbers and markers beside the values", bool),
     ),

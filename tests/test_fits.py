@@ -60,3 +60,65 @@ def test_bad_inputs(values, message):
 def test_same_date_cannot_be_fitted():
     with pytest.raises(ValueError, match="same date"):
         fits.fit_exponential(pd.to_datetime(["2020-01-01"] * 3), [1, 2, 3])
+
+
+def noisy(n=40, slope=0.2, sigma=0.1, seed=1):
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range("2012-01-01", periods=n, freq="60D")
+    t = fits.decimal_year(dates)
+    return dates, 10 ** (slope * (t - 2012) + rng.normal(0, sigma, n))
+
+
+def test_bootstrap_is_seeded_and_reproducible():
+    dates, values = noisy()
+    a = fits.fit_exponential(dates, values)
+    b = fits.fit_exponential(dates, values)
+    c = fits.fit_exponential(dates, values, seed=123)
+    assert (a.boot_low, a.boot_high) == (b.boot_low, b.boot_high)
+    assert (a.boot_low, a.boot_high) != (c.boot_low, c.boot_high)
+    assert a.n_boot == fits.BOOTSTRAP_RESAMPLES >= 10_000
+
+
+def test_bootstrap_agrees_with_ols_for_well_behaved_data():
+    # normal, equal-variance residuals: the two 90% intervals should be close
+    dates, values = noisy(n=200, sigma=0.1)
+    t = fits.fit_exponential(dates, values)
+    width_ols, width_boot = t.slope_high - t.slope_low, t.boot_high - t.boot_low
+    assert abs(width_boot / width_ols - 1) < 0.25
+    assert t.boot_low < t.slope < t.boot_high
+
+
+def test_bootstrap_covers_the_true_slope_most_of_the_time():
+    hits = 0
+    for seed in range(40):
+        dates, values = noisy(n=30, sigma=0.2, seed=seed)
+        t = fits.fit_exponential(dates, values, resamples=2000)
+        hits += t.boot_low < 0.2 < t.boot_high
+    assert hits >= 30  # nominal 90%: 36 of 40 expected
+
+
+def test_band_contains_the_line_and_widens_away_from_the_data():
+    dates, values = noisy()
+    t = fits.fit_exponential(dates, values)
+    years = np.array([2013.0, 2017.0, 2030.0])
+    lo, hi = t.band(years)
+    mid = t.predict_years(years)
+    assert np.all(lo < mid) and np.all(mid < hi)
+    assert (hi[2] / lo[2]) > (hi[1] / lo[1])
+
+
+def test_bootstrap_can_be_skipped():
+    dates, values = noisy()
+    t = fits.fit_exponential(dates, values, resamples=0)
+    assert t.n_boot == 0 and math.isnan(t.boot_low)
+    with pytest.raises(ValueError, match="without a bootstrap"):
+        t.band(np.array([2015.0]))
+
+
+def test_overlap_sentences():
+    d1, v1 = noisy(slope=0.5, seed=2)
+    d2, v2 = noisy(slope=0.05, seed=3)
+    fast, slow = fits.fit_exponential(d1, v1), fits.fit_exponential(d2, v2)
+    assert "supported" in fits.overlap_sentence(fast, slow) and "not supported" not in fits.overlap_sentence(fast, slow)
+    assert "not supported" in fits.overlap_sentence(fast, fast)
+    assert fits.zero_growth_clause(fast) == "exclude"
