@@ -8,12 +8,13 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book test chapter update-references bench chromium clean help datadict
+.PHONY: book test chapter scenarios update-references bench chromium clean help datadict
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
 	@echo "make test                 build, then run the whole test suite"
 	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
+	@echo "make scenarios            run the energy chapter under every named scenario (runs/scenarios/)"
 	@echo "make update-references    re-execute chapters and overwrite the nbval references"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
 
@@ -30,6 +31,9 @@ chapter: $(STAMP)
 	@test -n "$(NAME)" || (echo "usage: make chapter NAME=<chapter> PARAMS='-p name value ...'"; \
 	  $(BIN)/python -m infertrends chapters; exit 2)
 	$(BIN)/python -m infertrends run $(NAME) $(PARAMS)
+
+scenarios: $(STAMP)
+	$(BIN)/python -m infertrends scenarios --jobs $(JOBS)
 
 update-references: $(STAMP)
 	$(BIN)/python -m infertrends references --jobs $(JOBS)

@@ -359,3 +359,35 @@ def update_references(jobs: int = 2) -> list[Path]:
         written.append(target)
         log(f"reference updated: {target.relative_to(ROOT)}")
     return written
+
+
+def sweep(out_root: Path | None = None, html: bool = True, jobs: int = 2) -> Path:
+    """Run the energy chapter under every named scenario; write ``comparison.csv`` beside the runs."""
+    import pandas as pd
+
+    import infertrends.scenarios as scenarios
+
+    out_root = Path(out_root or ROOT / "runs" / "scenarios").resolve()
+    named = scenarios.scenarios()
+    log(f"scenario sweep: {', '.join(named)} -> {out_root}")
+    failures = []
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(named)))) as pool:
+        futures = {pool.submit(rerun, "energy", sc.params, out_root / name, html): name for name, sc in named.items()}
+        for fut in as_completed(futures):
+            try:
+                fut.result()
+                log(f"scenario {futures[fut]}: done")
+            except Exception as err:  # report every failing scenario
+                failures.append(f"{futures[fut]}: {err}")
+    if failures:
+        raise BuildError("scenario sweep failed:\n  " + "\n  ".join(failures))
+    frames = []
+    for name in named:
+        ref = pd.read_csv(out_root / name / "execution" / "data" / "energy-reference-models.csv")
+        frames.append(ref.assign(scenario=name))
+    comparison = pd.concat(frames, ignore_index=True)[["scenario", "task", "model", "gflops", "release_date",
+                                                       "hardware", "gflops_per_watt", "joules"]]
+    target = out_root / "comparison.csv"
+    write_csv(comparison, target)
+    log(f"comparison: {target}")
+    return target

@@ -35,6 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     p_ref = sub.add_parser("references", help="re-execute chapters and overwrite the nbval reference notebooks")
     p_ref.add_argument("--jobs", type=int, default=2)
 
+    p_sw = sub.add_parser("scenarios", help="run the energy chapter under every named scenario (papermill)")
+    p_sw.add_argument("--out", type=Path, default=None, help="output folder (default runs/scenarios)")
+    p_sw.add_argument("--no-html", action="store_true", help="skip the HTML pages")
+    p_sw.add_argument("--jobs", type=int, default=2)
+
     p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values")
     p_par.add_argument("chapter", nargs="?", default=None)
 
@@ -47,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             build.build(jobs=args.jobs, force=args.force)
         elif args.command == "run":
             build.rerun(args.chapter, _parse_params(args.param), out=args.out, html=not args.no_html)
+        elif args.command == "scenarios":
+            build.sweep(args.out, html=not args.no_html, jobs=args.jobs)
         elif args.command == "references":
             build.update_references(jobs=args.jobs)
         elif args.command == "params":

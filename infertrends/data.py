@@ -188,10 +188,30 @@ THESIS_PRINTED = TableSpec(
     ),
 )
 
+EXTERNAL = TableSpec(
+    name="external_values",
+    filename="external_values.csv",
+    title="Values from outside the thesis (energy assumptions and reference points), each sourced",
+    key=("key",),
+    columns=(
+        Column("key", "str", "name the book uses for the value", pattern=r"[a-z0-9_]+"),
+        Column("value", "float", "the value (see `unit`)", positive=True),
+        Column("unit", "str", "unit of `value`, `low` and `high`"),
+        Column("low", "float", "low end of the range the source gives", required=False, positive=True),
+        Column("high", "float", "high end of the range the source gives", required=False, positive=True),
+        Column("year", "int", "year the value refers to", minimum=1990, maximum=2030),
+        Column("scope", "str", "what exactly was measured or reported"),
+        Column("source_title", "str", "the source"),
+        Column("source_url", "str", "where the value can be checked", pattern=r"https?://\S+"),
+        Column("accessed", "date", "date the source was read", "date"),
+        NOTES,
+    ),
+)
+
 #: Every input table, in the order the data dictionary lists them.
 SPECS: dict[str, TableSpec] = {
     s.name: s for s in (VISION, LANGUAGE, GPUS, NGC, CROP_ACCURACY, EFFICIENTNET_SCALING, VIT_G_GFLOPS,
-                        THESIS_PRINTED)
+                        THESIS_PRINTED, EXTERNAL)
 }
 
 
@@ -253,3 +273,11 @@ def printed_value(source: str, key: str, quantity: str) -> str:
     if len(hit) != 1:
         raise KeyError(f"no printed value for source={source!r} key={key!r} quantity={quantity!r}")
     return str(hit["thesis"].iloc[0])
+
+
+def external(key: str) -> pd.Series:
+    """One sourced value from outside the thesis (``value``, ``low``, ``high``, ``source_url``, ...)."""
+    df = load("external_values").set_index("key")
+    if key not in df.index:
+        raise KeyError(f"no external value {key!r}; known: {', '.join(df.index)}")
+    return df.loc[key]

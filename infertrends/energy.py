@@ -6,6 +6,8 @@ hardware trend's GFLOPS/W (= GFLOPs/J) at the model's release date (Eq. 5.1, 5.2
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -47,3 +49,75 @@ def models_with_joules(task: str, hardware_trend: fits.Trend, estimates: str = "
     df["gflops_per_watt"] = hardware_trend.predict(df["release_date"])
     df["joules"] = joules_per_forward_pass(df["gflops"], df["release_date"], hardware_trend)
     return df
+
+
+HARDWARE_MODELS = ("trend", "best-gpu", "named-gpu")
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Every assumption of the energy estimate; the defaults are the thesis's.
+
+    Energy per forward pass = FLOPs / (peak FLOPs per Joule at TDP)
+                              x power_fraction / utilisation x host_overhead x pue.
+    """
+
+    hardware: str = "trend"  # trend at the release date | best GPU available then | one named GPU
+    precision: str = "adapted"  # adapted (thesis) | fp32 | tensor-peak
+    gpu: str = "Tesla V100"  # used by hardware="named-gpu"
+    utilisation: float = 1.0  # fraction of peak FLOPS achieved (thesis: 1)
+    power_fraction: float = 1.0  # average power as a fraction of TDP (thesis: 1)
+    host_overhead: float = 1.0  # server power / accelerator power (thesis: 1, GPU only)
+    pue: float = 1.0  # data-centre power usage effectiveness (thesis: 1, none)
+    segments: tuple[str, ...] = ("Desktop", "Server")  # GPU segments considered
+    exclude_fp32: bool = True  # leave out the FP32 rows Table B.3 leaves out (P100, A100, A30)
+
+    def __post_init__(self) -> None:
+        if self.hardware not in HARDWARE_MODELS:
+            raise ValueError(f"hardware must be one of {HARDWARE_MODELS}, got {self.hardware!r}")
+        for name, lo, hi in (("utilisation", 0.0, 1.0), ("power_fraction", 0.0, 2.0), ("host_overhead", 1.0, 10.0),
+                             ("pue", 1.0, 5.0)):
+            v = getattr(self, name)
+            if not (lo < v <= hi if name in ("utilisation", "power_fraction") else lo <= v <= hi):
+                raise ValueError(f"{name} must be in {'(' if name in ('utilisation', 'power_fraction') else '['}"
+                                 f"{lo:g}, {hi:g}], got {v!r}")
+
+    @property
+    def multiplier(self) -> float:
+        """Factor on the thesis's Joules from the operating assumptions."""
+        return self.power_fraction / self.utilisation * self.host_overhead * self.pue
+
+
+def peak_efficiency(task: str, dates: pd.Series, a: Assumptions) -> pd.DataFrame:
+    """Peak GFLOPs per Joule (at TDP) of the hardware each model is assumed to run on."""
+    import infertrends.hardware as hardware
+
+    excluded = hardware.THESIS_B3_EXCLUDED if a.exclude_fp32 else ()
+    points = hardware.efficiency_points(task, a.precision, excluded=excluded, segments=a.segments)
+    if a.hardware == "trend":
+        trend = hardware_trend(task, a)
+        return pd.DataFrame({"gpu": "trend", "gflops_per_watt": trend.predict(dates)}, index=getattr(dates, "index", None))
+    if a.hardware == "best-gpu":
+        return hardware.best_available(points, dates)
+    hit = points[points["gpu"] == a.gpu]
+    if hit.empty:
+        raise ValueError(f"GPU {a.gpu!r} has no {a.precision} point for {task}; available: "
+                         + ", ".join(sorted(points["gpu"].unique())))
+    value = float(hit["gflops_per_watt"].max())
+    return pd.DataFrame({"gpu": a.gpu, "gflops_per_watt": value}, index=getattr(dates, "index", range(len(dates))))
+
+
+def hardware_trend(task: str, a: Assumptions, level: float = 0.9) -> fits.Trend:
+    """The exponential trend of the GPU points of ``a``'s precision (thesis Fig. 5.2 for the defaults)."""
+    import infertrends.hardware as hardware
+
+    excluded = hardware.THESIS_B3_EXCLUDED if a.exclude_fp32 else ()
+    points = hardware.efficiency_points(task, a.precision, excluded=excluded, segments=a.segments)
+    return fits.fit_exponential(points["launch_date"], points["gflops_per_watt"], level=level)
+
+
+def joules_under(task: str, gflops: pd.Series, dates: pd.Series, a: Assumptions) -> np.ndarray:
+    """Joules per forward pass under assumptions ``a`` (equals the thesis's for the defaults)."""
+    eff = peak_efficiency(task, dates, a)["gflops_per_watt"].to_numpy()
+    flops = units.to_base(np.asarray(gflops, dtype=float), "G")
+    return flops / units.to_base(eff, "G") * a.multiplier

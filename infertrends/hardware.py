@@ -154,3 +154,39 @@ def model_from_params(task: Task, adapted: bool = True, segments: str = "all", e
     excluded = THESIS_B3_EXCLUDED if exclude_fp32 == "thesis" else ()
     return HardwareModel(task=task, adapted=adapted, segments=segs, excluded=excluded, start_year=start_year,
                          end_year=end_year, mean=speedup_mean)
+
+
+PRECISIONS = ("adapted", "fp32", "tensor-peak")
+
+
+def efficiency_points(task: Task, precision: str = "adapted", excluded: Sequence[str] = THESIS_B3_EXCLUDED,
+                      segments: Sequence[str] = ("Desktop", "Server")) -> pd.DataFrame:
+    """GPU efficiency points (``gpu``, ``launch_date``, ``gflops_per_watt``) for one precision policy.
+
+    * ``adapted`` (thesis): FP32 rows of Table B.3 and the task's mixed-precision adapted rows;
+    * ``fp32``: the FP32 rows only;
+    * ``tensor-peak``: every GPU at its best theoretical peak in Table B.1 (tensor cores where it has them).
+    """
+    if precision == "tensor-peak":
+        b1 = table_b1()
+        b1 = b1[b1["segment"].isin(segments)]
+        best = b1.sort_values("gflops_per_watt").groupby("gpu", sort=True).tail(1)
+        return best[["gpu", "precision", "launch_date", "segment", "gflops_per_watt"]].reset_index(drop=True)
+    if precision not in ("adapted", "fp32"):
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    model = HardwareModel(task=task, adapted=precision == "adapted", segments=tuple(segments), excluded=tuple(excluded))
+    pts = hardware_points(model)
+    return pts[["gpu", "precision", "launch_date", "segment", "gflops_per_watt"]]
+
+
+def best_available(points: pd.DataFrame, dates: pd.Series) -> pd.DataFrame:
+    """For each date, the most efficient GPU point launched on or before it (``gpu``, ``gflops_per_watt``)."""
+    pts = points.sort_values("launch_date")
+    out = []
+    for d in pd.to_datetime(dates):
+        avail = pts[pts["launch_date"] <= d]
+        if avail.empty:
+            raise ValueError(f"no GPU in the data was launched by {d.date()}")
+        best = avail.loc[avail["gflops_per_watt"].idxmax()]
+        out.append(dict(gpu=best["gpu"], gpu_precision=best["precision"], gflops_per_watt=best["gflops_per_watt"]))
+    return pd.DataFrame(out, index=getattr(dates, "index", None))

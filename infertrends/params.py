@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 
 class ParameterError(ValueError):
@@ -30,11 +30,16 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     allow_none: bool = False
+    choices_from: Callable[[], tuple[Any, ...]] | None = None  # choices read from the data when needed
+
+    def options(self) -> tuple[Any, ...]:
+        """The allowed values, if the parameter has a closed set."""
+        return tuple(self.choices_from()) if self.choices_from else self.choices
 
     def allowed(self) -> str:
         """Human-readable statement of the allowed values."""
-        if self.choices:
-            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.options():
+            text = "one of " + ", ".join(repr(c) for c in self.options())
         else:
             kind = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}[self.kind]
             bounds = []
@@ -64,13 +69,22 @@ class Param:
             raise ParameterError(
                 f"parameter '{self.name}' must be {self.allowed()}, got {value!r} ({type(value).__name__})"
             )
-        if self.choices and value not in self.choices:
+        if self.options() and value not in self.options():
             raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
         if self.minimum is not None and value < self.minimum:
             raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
         if self.maximum is not None and value > self.maximum:
             raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
         return value
+
+
+def _gpu_names() -> tuple[str, ...]:
+    import csv
+
+    from infertrends.data import data_dir
+
+    with (data_dir() / "gpus.csv").open(encoding="utf-8", newline="") as fh:
+        return tuple(dict.fromkeys(row["gpu"] for row in csv.DictReader(fh)))
 
 
 def _spec(*params: Param) -> dict[str, Param]:
@@ -122,7 +136,23 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "energy": _spec(
-        Param("adapted", True, "hardware trend: include the mixed-precision adapted points", bool),
+        Param("hardware_model", "trend", "hardware each model runs on: the GPU efficiency trend at its release "
+              "date (thesis), the most efficient GPU launched by then, or one named GPU", str,
+              choices=("trend", "best-gpu", "named-gpu")),
+        Param("gpu", "Tesla V100", "GPU for hardware_model='named-gpu' (a GPU of Table B.1)", str,
+              choices_from=_gpu_names),
+        Param("precision", "adapted", "peak rates used: FP32 plus mixed precision adapted with NGC speed-ups "
+              "(thesis), FP32 only, or each GPU's theoretical tensor peak", str,
+              choices=("adapted", "fp32", "tensor-peak")),
+        Param("utilisation", 1.0, "fraction of peak FLOPS achieved; published large-model utilisation is 0.2-0.56 "
+              "in training and up to 0.76 in batched prefill (data/external_values.csv)", float, minimum=0.01,
+              maximum=1.0),
+        Param("power_fraction", 1.0, "average power drawn as a fraction of TDP; measured 0.2-0.43 in LLM decode "
+              "and 0.76 for a busy node (data/external_values.csv)", float, minimum=0.05, maximum=1.5),
+        Param("host_overhead", 1.0, "server power over accelerator power (CPU, memory); 1.43-1.60 in Google's "
+              "Gemini serving (data/external_values.csv)", float, minimum=1.0, maximum=5.0),
+        Param("pue", 1.0, "data-centre power usage effectiveness; 1.10 (Google fleet 2023) to 1.58 (industry "
+              "average 2023) (data/external_values.csv)", float, minimum=1.0, maximum=3.0),
         Param("segments", "all", "hardware trend: GPU segments", str, choices=("all", "Server", "Desktop")),
         Param("exclude_fp32", "thesis", "hardware trend: FP32 rows left out (Table B.3's choice, or none)", str,
               choices=("thesis", "none")),
@@ -140,6 +170,18 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               minimum=1.0, maximum=100.0),
         Param("min_top1", 80.0, "Table 5.3: minimum top-1 accuracy (%)", float, minimum=0.0, maximum=100.0),
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "sensitivity": _spec(
+        Param("draws", 100000, "Monte Carlo draws", int, minimum=1000, maximum=2_000_000),
+        Param("seed", 2021, "seed of the Monte Carlo draws", int, minimum=0, maximum=2**32 - 1),
+    ),
+    "scale": _spec(
+        Param("inferences_per_person_per_day", 86400.0, "forward passes per person per day (thesis's "
+              "illustration: one per second = 86,400)", float, minimum=1e-3, maximum=1e7),
+        Param("population", "world", "people served: the world's population or its internet users "
+              "(data/external_values.csv)", str, choices=("world", "internet")),
+        Param("share_served", 1.0, "fraction of that population the model class serves", float, minimum=1e-6,
+              maximum=1.0),
     ),
     "trends": _spec(
         Param("level", 0.9, "confidence level of the intervals", float, minimum=0.5, maximum=0.999),

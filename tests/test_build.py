@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jupytext
+import numpy as np
 import nbformat
 import pandas as pd
 import pytest
@@ -109,3 +110,17 @@ def test_rerun_writes_elsewhere_and_is_cached(html, tmp_path):
 def test_rerun_refuses_the_book_folder(root):
     with pytest.raises(build.BuildError, match="refusing"):
         build.rerun("flop-conventions", {"crops": 10}, out=root / "book" / "_build" / "html" / "x")
+
+
+def test_scenario_sweep_matches_the_sensitivity_chapter(html, tmp_path):
+    """`make scenarios` runs the energy chapter per scenario with papermill; its Joules must be the page's."""
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "scenarios", "--no-html", "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    sweep = pd.read_csv(tmp_path / "comparison.csv")
+    page = pd.read_csv(html / "data" / "scenario-comparison.csv")
+    merged = sweep.merge(page, on=["scenario", "model"], suffixes=("_sweep", "_page"))
+    assert len(merged) == len(page) == len(sweep) > 0
+    assert np.allclose(merged["joules_sweep"], merged["joules_page"], rtol=1e-9)
+    for name in sweep["scenario"].unique():
+        assert (tmp_path / name / "execution" / "energy.ipynb").exists()

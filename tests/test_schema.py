@@ -119,3 +119,9 @@ def test_data_dictionary_in_readme_is_current():
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
     for spec in data.SPECS.values():
         assert data_dictionary(spec) in readme, f"data/README.md is missing the current dictionary of {spec.filename}"
+
+
+def test_external_values_need_a_source_url(tmp_path):
+    path = corrupt(tmp_path, data.EXTERNAL, 2, "source_url", "Uptime report")
+    assert f"{path}:2: column 'source_url': value 'Uptime report': does not match the pattern" in error_for(
+        data.EXTERNAL, path)
