@@ -13,12 +13,14 @@ package, the data and its parameters changes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -105,6 +107,29 @@ class Result:
     cached: bool
 
 
+#: Kernel messages that say nothing about the book (ipykernel 7 warns about its local TCP transport).
+NOISE = ("Kernel is running over TCP without encryption",)
+
+
+@contextlib.contextmanager
+def _filtered_stderr():
+    """Capture the kernel's stderr (fd 2) and replay it without :data:`NOISE` lines."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as tmp:
+        os.dup2(tmp.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            tmp.seek(0)
+            for line in tmp.read().decode("utf-8", "replace").splitlines():
+                if line.strip() and not any(n in line for n in NOISE):
+                    print(line, file=sys.stderr)
+
+
 def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     """Run one chapter with papermill into ``out_dir`` (in a worker process)."""
     import jupytext
@@ -119,15 +144,16 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     nb = jupytext.read(source(chapter))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     try:
-        pm.execute_notebook(
-            nb,
-            str(out_dir / f"{chapter}.ipynb"),
-            parameters=parameters or None,
-            kernel_name=KERNEL,
-            cwd=str(CHAPTERS),
-            progress_bar=False,
-            log_output=False,
-        )
+        with _filtered_stderr():
+            pm.execute_notebook(
+                nb,
+                str(out_dir / f"{chapter}.ipynb"),
+                parameters=parameters or None,
+                kernel_name=KERNEL,
+                cwd=str(CHAPTERS),
+                progress_bar=False,
+                log_output=False,
+            )
     except pm.PapermillExecutionError as err:
         raise BuildError(
             f"chapter '{chapter}' failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"

@@ -281,3 +281,110 @@ def external(key: str) -> pd.Series:
     if key not in df.index:
         raise KeyError(f"no external value {key!r}; known: {', '.join(df.index)}")
     return df.loc[key]
+
+
+# --- Extension 2021-2025: separate files, never mixed silently with the thesis's -------------
+SOURCE_COLUMNS = (
+    Column("source_url", "str", "the paper, datasheet or results page the values are printed in",
+           pattern=r"https?://\S+"),
+    Column("accessed", "date", "date the source was read", "date"),
+    Column("notes", "str", "where in the source, and every conversion (multiply-adds x2, sparse -> dense, ...)",
+           required=False),
+)
+
+VISION_EXT = TableSpec(
+    name="vision_extension",
+    filename="extension/vision_extension.csv",
+    title="Extension: ImageNet models from mid-2021 to 2025 (not in the thesis)",
+    key=("model", "resolution", "extra_data"),
+    columns=(
+        Column("model", "str", "model name as in its source"),
+        Column("top1_accuracy", "float", "ImageNet-1k top-1 accuracy, 1-crop, at `resolution`", "%",
+               positive=True, maximum=100),
+        Column("params_millions", "float", "number of parameters", "millions", positive=True, required=False),
+        Column("gflops", "float", "FLOPs of one forward pass at `resolution` (multiply-add = 2)", "GFLOPs",
+               positive=True),
+        Column("resolution", "int", "inference resolution (square side)", "px", positive=True),
+        Column("extra_data", "str", "training data beyond ImageNet-1k (`No` if none)"),
+        Column("release_date", "date", "first public version (arXiv v1 or announcement)", "date"),
+        Column("architecture", "enum", "architecture family", allowed=("CNN", "Transformer", "Hybrid")),
+        *SOURCE_COLUMNS,
+    ),
+)
+
+ACCELERATORS_EXT = TableSpec(
+    name="accelerators_extension",
+    filename="extension/accelerators_extension.csv",
+    title="Extension: accelerators launched 2021-2025 (not in the thesis)",
+    key=("accelerator",),
+    columns=(
+        Column("accelerator", "str", "product name"),
+        Column("vendor", "enum", "vendor", allowed=("NVIDIA", "AMD", "Google")),
+        Column("fp32_tflops", "float", "dense FP32 (non-tensor) peak", "TFLOPS", positive=True, required=False),
+        Column("fp16_tensor_tflops_dense", "float", "dense FP16 tensor/matrix peak", "TFLOPS", positive=True,
+               required=False),
+        Column("bf16_tensor_tflops_dense", "float", "dense BF16 tensor/matrix peak", "TFLOPS", positive=True,
+               required=False),
+        Column("tdp_watts", "float", "maximum TDP / board power", "W", positive=True, required=False),
+        Column("launch_date", "date", "announcement or availability (see notes)", "date"),
+        Column("segment", "enum", "market segment", allowed=("Server", "Desktop", "Cloud")),
+        Column("sparse_printed", "enum", "`yes` if the source printed only sparse peaks (halved here)",
+               allowed=("yes", "no")),
+        *SOURCE_COLUMNS,
+    ),
+)
+
+LLM_EXT = TableSpec(
+    name="llm_extension",
+    filename="extension/llm_extension.csv",
+    title="Extension: large language models 2020-2025 with MMLU (not in the thesis)",
+    key=("model",),
+    columns=(
+        Column("model", "str", "model name"),
+        Column("params_billions", "float", "total parameters", "billions", positive=True),
+        Column("active_params_billions", "float", "parameters active per token (= total for dense models)",
+               "billions", positive=True),
+        Column("mixture_of_experts", "enum", "mixture-of-experts model", allowed=("yes", "no")),
+        Column("mmlu", "float", "MMLU accuracy as reported by the model's own paper or card", "%",
+               required=False, positive=True, maximum=100),
+        Column("mmlu_shots", "int", "shots of the MMLU evaluation", "shots", required=False, minimum=0),
+        Column("release_date", "date", "first public version (arXiv v1 or release)", "date"),
+        *SOURCE_COLUMNS,
+    ),
+)
+
+MEASUREMENTS = TableSpec(
+    name="measurements",
+    filename="extension/measurements.csv",
+    title="Published measurements of inference energy (not in the thesis)",
+    key=("study", "model", "hardware", "batch_or_scenario"),
+    columns=(
+        Column("study", "str", "the study or benchmark"),
+        Column("model", "str", "model measured"),
+        Column("task", "str", "task"),
+        Column("hardware", "str", "hardware measured"),
+        Column("hardware_count", "int", "number of accelerators", "count", positive=True, required=False),
+        Column("precision", "str", "number format", required=False),
+        Column("batch_or_scenario", "str", "batch size or benchmark scenario"),
+        Column("measured_joules_per_inference", "float", "measured energy of one inference", "J", positive=True),
+        Column("throughput_per_second", "float", "throughput, where printed", "inferences/s", positive=True,
+               required=False),
+        Column("power_watts", "float", "average power, where printed", "W", positive=True, required=False),
+        Column("unit_of_inference", "str", "what one inference is (image, query of n tokens, token)"),
+        Column("measurement_boundary", "str", "what the power covers (GPU only, node, wall)"),
+        Column("release_date", "date", "date of the results or paper", "date"),
+        *SOURCE_COLUMNS,
+    ),
+)
+
+EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS)}
+
+
+def load_extension(name: str) -> pd.DataFrame:
+    """Load and validate an extension table, with ``origin = "extension"``."""
+    if name not in EXTENSION_SPECS:
+        raise KeyError(f"unknown extension table {name!r}; known: {', '.join(EXTENSION_SPECS)}")
+    spec = EXTENSION_SPECS[name]
+    df = read_table(spec, data_dir() / spec.filename)
+    df["origin"] = "extension"
+    return df
