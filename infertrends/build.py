@@ -88,7 +88,7 @@ def content_hash(chapter: str, parameters: Mapping[str, Any]) -> str:
     h = hashlib.sha256()
     files = [source(chapter), ROOT / "requirements.txt"]
     files += sorted(PACKAGE.glob("*.py"))
-    files += sorted(p for p in data_dir().glob("*") if p.is_file())
+    files += sorted(p for p in data_dir().rglob("*") if p.is_file())
     for f in files:
         h.update(f.name.encode())
         h.update(b"\0")
@@ -237,9 +237,15 @@ def export_inputs(target: Path) -> dict[Path, Path]:
     """Write the validated ("cleaned") input tables as ``input-<name>.csv`` under ``target``."""
     files: dict[Path, Path] = {}
     tmp = BUILD / "inputs"
+    from infertrends.data import EXTENSION_SPECS, load_extension
+
     for name in SPECS:
         src = tmp / f"input-{name}.csv"
         write_csv(load(name), src)
+        files[target / src.name] = src
+    for name in EXTENSION_SPECS:
+        src = tmp / f"input-{name}.csv"
+        write_csv(load_extension(name), src)
         files[target / src.name] = src
     return files
 

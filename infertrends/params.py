@@ -183,6 +183,16 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("share_served", 1.0, "fraction of that population the model class serves", float, minimum=1e-6,
               maximum=1.0),
     ),
+    "continued": _spec(
+        Param("show_extension", True, "show the 2021-2025 extension in the charts (each chart also has a "
+              "checkbox)", bool),
+        Param("hardware_precision", "tensor", "peak rates of the accelerator trend: dense FP16 tensor or FP32",
+              str, choices=("tensor", "fp32")),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "measurements": _spec(
+        Param("show_extension", True, "show the measurements (extension data) in the chart", bool),
+    ),
     "trends": _spec(
         Param("level", 0.9, "confidence level of the intervals", float, minimum=0.5, maximum=0.999),
     ),

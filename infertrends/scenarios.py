@@ -11,6 +11,7 @@ from typing import Any
 
 import infertrends.data as data
 import infertrends.energy as energy
+import infertrends.measurements as measurements
 
 #: Reference models of the sensitivity analysis: (task, model name in Table A.3 / A.4).
 REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
@@ -72,6 +73,23 @@ def scenarios() -> dict[str, Scenario]:
             dict(hardware_model="assumption: one GPU for all models", gpu="assumption: the T4 stands in for an edge "
                  "accelerator",
                  utilisation="mfu_training_v100_gpt3", power_fraction="power_fraction_decode_h200"),
+        ),
+        Scenario(
+            "mlperf-implied",
+            "Each GPU's dense FP16 tensor peak at TDP, scaled by the utilisation that MLPerf Inference's measured "
+            "energy implies (median over the matched datacenter results; it absorbs host power and the INT8 "
+            "speed-up, see the measurements chapter).",
+            dict(precision="tensor-peak", utilisation=round(measurements.implied_utilisation("MLPerf"), 4)),
+            dict(precision="assumption: dense tensor peaks, as in the measurements chapter",
+                 utilisation="measurements: median implied utilisation, MLPerf rows"),
+        ),
+        Scenario(
+            "llm-serving-implied",
+            "Each GPU's dense FP16 tensor peak at TDP, scaled by the utilisation that the ML.ENERGY leaderboard's "
+            "measured energy per generated token implies (median over its matched rows).",
+            dict(precision="tensor-peak", utilisation=round(measurements.implied_utilisation("ML.ENERGY"), 4)),
+            dict(precision="assumption: dense tensor peaks, as in the measurements chapter",
+                 utilisation="measurements: median implied utilisation, ML.ENERGY rows"),
         ),
     ]
     return {s.name: s for s in items}

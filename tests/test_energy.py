@@ -87,7 +87,8 @@ def test_scenarios_are_valid_energy_parameters_with_sources():
         for param, source in sc.sources.items():
             assert param in sc.params, f"{name}: source given for unset parameter {param}"
             key = source.split(" ")[0]
-            assert key in external or source.startswith("assumption:"), f"{name}: {param} has no sourced value"
+            assert key in external or source.startswith(("assumption:", "measurements:")), \
+                f"{name}: {param} has no sourced value"
         for param in sc.params:
             assert param in sc.sources, f"{name}: parameter {param} has no source"
     assert scenarios.scenarios()["thesis"].assumptions() == energy.Assumptions()

@@ -1,0 +1,94 @@
+"""The 2021-2025 extension beside the thesis's data, with an ``origin`` column on every row.
+
+The extension lives in separate files (``data/extension/``) and is only combined here, where
+each row keeps ``origin`` = ``thesis`` or ``extension`` so every chart and fit can show, hide
+or separate it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import infertrends.data as data
+import infertrends.hardware as hardware
+import infertrends.scaling as scaling
+import infertrends.units as units
+
+#: Where the thesis's data end; trends are compared before and after this date.
+THESIS_END = pd.Timestamp("2021-07-01")
+
+#: FLOPs per token of a decoder-only transformer ≈ 2 x active parameters (one multiply-add per
+#: weight per token; attention over the context is left out). Kaplan et al. 2020, "Scaling Laws
+#: for Neural Language Models" (arXiv:2001.08361), section 2.1.
+FLOPS_PER_PARAMETER_PER_TOKEN = 2
+
+
+def vision(estimates: str = "recomputed", include_extension: bool = True) -> pd.DataFrame:
+    """Table A.3 and the vision extension in one frame (``origin``, ``extra`` yes/no, ``source``)."""
+    t = scaling.vision_models(estimates)
+    t = t.assign(origin="thesis", extra=np.where(t["extra_data"] == "No", "no", "yes"),
+                 source="Table A.3 [" + t["model_citation"].str.replace(";", ", ") + "]")
+    cols = ["model", "top1_accuracy", "params_millions", "gflops", "extra_data", "extra", "release_date",
+            "architecture", "origin", "source"]
+    frames = [t[cols]]
+    if include_extension:
+        e = data.load_extension("vision_extension")
+        e = e.assign(extra=np.where(e["extra_data"] == "No", "no", "yes"), source=e["source_url"])
+        frames.append(e[cols])
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["release_date"].dt.year
+    return out
+
+
+def accelerators(precision: str = "tensor", include_extension: bool = True) -> pd.DataFrame:
+    """Peak GFLOPS/W of the thesis's GPUs (Table B.1) and the extension's accelerators.
+
+    ``precision``: ``fp32`` (FP32 peaks) or ``tensor`` (dense FP16 tensor peaks; BF16 where a part
+    has no FP16 figure).  Extension rows without a published TDP are left out (TPUs).
+    """
+    if precision not in ("fp32", "tensor"):
+        raise ValueError(f"precision must be 'fp32' or 'tensor', got {precision!r}")
+    b1 = hardware.table_b1()
+    b1 = b1[b1["precision"] == ("FP32" if precision == "fp32" else "FP16/FP32 Tensor")]
+    t = pd.DataFrame({"accelerator": b1["gpu"], "vendor": "NVIDIA", "launch_date": b1["launch_date"],
+                      "tflops": b1["tflops"], "tdp_watts": b1["tdp_watts"], "origin": "thesis",
+                      "source": "Table B.1"})
+    frames = [t]
+    if include_extension:
+        e = data.load_extension("accelerators_extension")
+        tf = e["fp32_tflops"] if precision == "fp32" else e["fp16_tensor_tflops_dense"].fillna(
+            e["bf16_tensor_tflops_dense"])
+        frames.append(pd.DataFrame({"accelerator": e["accelerator"], "vendor": e["vendor"],
+                                    "launch_date": e["launch_date"], "tflops": tf, "tdp_watts": e["tdp_watts"],
+                                    "origin": "extension", "source": e["source_url"]}))
+    out = pd.concat(frames, ignore_index=True).dropna(subset=["tflops", "tdp_watts"])
+    out["gflops_per_watt"] = hardware.gflops_per_watt(out["tflops"], out["tdp_watts"])
+    return out.reset_index(drop=True)
+
+
+def language(include_extension: bool = True) -> pd.DataFrame:
+    """Language models with GFLOPs per token: Table A.4 (per forward pass / input tokens) and the
+    extension's LLMs (2 x active parameters)."""
+    t = data.language()
+    t = t.assign(gflops_per_token=t["gflops"] / t["input_tokens"], origin="thesis", benchmark="GLUE",
+                 score=t["glue_score"], params_billions=t["params_millions"] / 1e3,
+                 active_params_billions=t["params_millions"] / 1e3, mixture_of_experts="no",
+                 source="Table A.4 [" + t["model_citation"] + "]")
+    cols = ["model", "params_billions", "active_params_billions", "mixture_of_experts", "gflops_per_token",
+            "benchmark", "score", "release_date", "origin", "source"]
+    frames = [t[cols]]
+    if include_extension:
+        e = data.load_extension("llm_extension")
+        e = e.assign(gflops_per_token=units.from_base(
+            FLOPS_PER_PARAMETER_PER_TOKEN * units.to_base(e["active_params_billions"], "G"), "G"),
+            benchmark="MMLU", score=e["mmlu"], origin="extension", source=e["source_url"])
+        frames.append(e[cols])
+    out = pd.concat(frames, ignore_index=True)
+    out["year"] = out["release_date"].dt.year
+    return out
+
+
+def split(df: pd.DataFrame, date: str = "release_date", end: pd.Timestamp = THESIS_END) -> dict[str, pd.DataFrame]:
+    """Rows before and from ``end`` (the thesis's period and after it), and all rows."""
+    return {"before": df[df[date] < end], "after": df[df[date] >= end], "all": df}
