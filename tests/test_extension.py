@@ -12,6 +12,7 @@ import infertrends.data as data
 import infertrends.extension as ext
 import infertrends.measurements as measurements
 from infertrends.schema import DataError, read_table
+from test_schema import corrupt
 
 REPRODUCTION = ["flop-conventions", "cv-compute", "nlp-compute", "hardware", "energy", "context"]
 
@@ -32,14 +33,7 @@ def test_every_extension_row_is_sourced(name):
     (data.MEASUREMENTS, 2, "measured_joules_per_inference", "-1", "must be > 0"),
 ])
 def test_bad_extension_rows_are_named(tmp_path, spec, line, column, value, problem):
-    import csv
-
-    src = data.data_dir() / spec.filename
-    rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
-    rows[line - 1][rows[0].index(column)] = value
-    path = tmp_path / "bad.csv"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
+    path = corrupt(tmp_path, spec, line, column, value)
     with pytest.raises(DataError) as info:
         read_table(spec, path)
     assert f"{path}:{line}: column '{column}': value '{value}': {problem}" in str(info.value)

@@ -19,6 +19,7 @@ def corrupt(tmp_path: Path, spec, line: int, column: str, value: str) -> Path:
     rows = list(csv.reader(src.open(encoding="utf-8", newline="")))
     rows[line - 1][rows[0].index(column)] = value
     path = tmp_path / spec.filename
+    path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
     return path
