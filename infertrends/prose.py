@@ -8,14 +8,19 @@ from myst_nb import glue
 
 
 class Formatted(str):
-    """A string whose ``repr`` is itself, so a glued value prints without quotes."""
+    """A pre-formatted string for ``{glue:text}``.
+
+    Its ``repr`` is a quoted Python literal, which ``{glue:text}`` turns back into exactly this
+    text (it evaluates the literal), on the same page or across pages (``page.ipynb::key:s``).
+    Without the quotes, "5,270.0" would be read back as the tuple (5, 270.0).
+    """
 
     def __repr__(self) -> str:
-        return str(self)
+        return repr(str(self))
 
 
 def glue_text(name: str, text: str) -> Formatted:
-    """Glue ``text`` under ``name`` (use ``{glue}`name``` in the page)."""
+    """Glue ``text`` under ``name`` (use ``{glue:text}`name``` in the page)."""
     value = Formatted(text)
     glue(name, value, display=False)
     return value
