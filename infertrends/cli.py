@@ -10,13 +10,6 @@ import infertrends.build as build
 import infertrends.params as params
 
 
-def _parse_params(pairs: list[list[str]]) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for key, value in pairs:
-        values[key] = params.parse_value(value)
-    return values
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="infertrends", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -51,7 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             build.build(jobs=args.jobs, force=args.force)
         elif args.command == "run":
-            build.rerun(args.chapter, _parse_params(args.param), out=args.out, html=not args.no_html)
+            build.rerun(args.chapter, params.parse_cli(args.chapter, args.param), out=args.out,
+                        html=not args.no_html)
         elif args.command == "scenarios":
             build.sweep(args.out, html=not args.no_html, jobs=args.jobs)
         elif args.command == "references":

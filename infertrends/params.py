@@ -244,6 +244,17 @@ def check(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:
     return validate(chapter, {name: namespace[name] for name in spec(chapter) if name in namespace})
 
 
+def parse_cli(chapter: str, pairs: list[list[str]] | list[tuple[str, str]]) -> dict[str, Any]:
+    """Parse ``-p NAME VALUE`` pairs: text parameters stay text (so ``none`` is the choice
+    ``'none'``), the others go through :func:`parse_value`."""
+    params = CHAPTERS.get(chapter, {})
+    out: dict[str, Any] = {}
+    for name, text in pairs:
+        p = params.get(name)
+        out[name] = text if (p is not None and p.kind is str) else parse_value(text)
+    return out
+
+
 def parse_value(text: str) -> Any:
     """Parse a command-line value: JSON literals (numbers, true/false, null) or else a string."""
     lowered = text.strip()

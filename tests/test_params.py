@@ -88,3 +88,9 @@ def test_cli_rejects_unknown_parameter(tmp_path):
 def test_notebook_check_rejects_bad_values():
     with pytest.raises(params.ParameterError, match="'crops'"):
         params.check("flop-conventions", {**params.defaults("flop-conventions"), "crops": 2})
+
+
+def test_cli_text_parameters_stay_text():
+    assert params.parse_cli("hardware", [("exclude_fp32", "none"), ("start_year", "2014")]) == {
+        "exclude_fp32": "none", "start_year": 2014}
+    assert params.parse_cli("flop-conventions", [("ratio_decimals", "none")]) == {"ratio_decimals": None}
