@@ -124,3 +124,17 @@ def test_scenario_sweep_matches_the_sensitivity_chapter(html, tmp_path):
     assert np.allclose(merged["joules_sweep"], merged["joules_page"], rtol=1e-9)
     for name in sweep["scenario"].unique():
         assert (tmp_path / name / "execution" / "energy.ipynb").exists()
+
+
+@pytest.mark.parametrize("chapter, args", [
+    ("cv-compute", ["-p", "extra_data", "extra data only", "-p", "sota_rule", "records"]),
+    ("hardware", ["-p", "adapted", "false", "-p", "exclude_fp32", "none", "-p", "segments", "Server"]),
+    ("energy", ["-p", "hardware_model", "best-gpu", "-p", "precision", "fp32", "-p", "pue", "1.5"]),
+])
+def test_reruns_with_other_assumptions(tmp_path, chapter, args):
+    """A reader's rerun with non-default assumptions executes and writes its tables."""
+    out = tmp_path / "run"
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "run", chapter, *args, "--out", str(out), "--no-html"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert any((out / "execution" / "data").glob("*.csv"))
