@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -24,10 +25,25 @@ def html() -> Path:
     return HTML
 
 
+def _origin() -> Path | None:
+    """The repository this checkout was cloned from, when that is a local folder."""
+    try:
+        url = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                             capture_output=True, text=True, check=False).stdout.strip()
+    except OSError:
+        return None
+    path = Path(url.removeprefix("file://")) if url else None
+    return path.resolve() if path is not None and path.is_dir() else None
+
+
 def thesis_path() -> Path:
-    """The thesis text, from THESIS_TXT or shared/ beside the repository."""
+    """The thesis text, from THESIS_TXT or shared/ beside the repository (or beside the local
+    repository it was cloned from, for a throw-away clone in a temporary folder)."""
     candidates = [Path(os.environ["THESIS_TXT"])] if os.environ.get("THESIS_TXT") else []
     candidates += [ROOT.parent / "shared" / "thesis" / "thesis.txt", ROOT / "shared" / "thesis" / "thesis.txt"]
+    origin = _origin()
+    if origin is not None:
+        candidates.append(origin.parent / "shared" / "thesis" / "thesis.txt")
     for c in candidates:
         if c.exists():
             return c
