@@ -27,10 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+import pandas as pd
 import yaml
 
 import infertrends.params as params_mod
-from infertrends.data import ROOT, SPECS, data_dir, load
+from infertrends.data import ALL_SPECS, ROOT, data_dir, load_any
 from infertrends.export import write_csv
 
 BOOK = ROOT / "book"
@@ -162,16 +163,25 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     return time.perf_counter() - start
 
 
+def _cached(chapter: str, out_dir: Path, digest: str) -> Result | None:
+    """The previous execution in ``out_dir`` if it was made from the same inputs (``digest``)."""
+    stamp, nb = out_dir / "hash.txt", out_dir / f"{chapter}.ipynb"
+    if stamp.exists() and nb.exists() and stamp.read_text() == digest:
+        return Result(chapter, nb, out_dir / "data", 0.0, True)
+    return None
+
+
 def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: Path | None = None,
             force: bool = False) -> Result:
     """Execute ``chapter`` (if its hash changed) and return where its outputs are."""
     parameters = params_mod.validate(chapter, dict(parameters or {}))
     out_dir = out_dir or CACHE / chapter
     digest = content_hash(chapter, parameters)
+    cached = _cached(chapter, out_dir, digest)
+    if cached and not force:
+        return cached
     stamp = out_dir / "hash.txt"
     nb = out_dir / f"{chapter}.ipynb"
-    if not force and stamp.exists() and nb.exists() and stamp.read_text() == digest:
-        return Result(chapter, nb, out_dir / "data", 0.0, True)
     out_dir.mkdir(parents=True, exist_ok=True)
     if stamp.exists():
         stamp.unlink()
@@ -186,10 +196,9 @@ def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = Fal
     results: dict[str, Result] = {}
     todo: list[str] = []
     for name in names:
-        digest = content_hash(name, {})
-        stamp = CACHE / name / "hash.txt"
-        if not force and stamp.exists() and stamp.read_text() == digest and (CACHE / name / f"{name}.ipynb").exists():
-            results[name] = Result(name, CACHE / name / f"{name}.ipynb", CACHE / name / "data", 0.0, True)
+        cached = None if force else _cached(name, CACHE / name, content_hash(name, {}))
+        if cached:
+            results[name] = cached
             log(f"[{len(results)}/{len(names)}] {name}: unchanged, using cached execution")
         else:
             todo.append(name)
@@ -237,23 +246,15 @@ def export_inputs(target: Path) -> dict[Path, Path]:
     """Write the validated ("cleaned") input tables as ``input-<name>.csv`` under ``target``."""
     files: dict[Path, Path] = {}
     tmp = BUILD / "inputs"
-    from infertrends.data import EXTENSION_SPECS, load_extension
-
-    for name in SPECS:
+    for name in ALL_SPECS:
         src = tmp / f"input-{name}.csv"
-        write_csv(load(name), src)
-        files[target / src.name] = src
-    for name in EXTENSION_SPECS:
-        src = tmp / f"input-{name}.csv"
-        write_csv(load_extension(name), src)
+        write_csv(load_any(name), src)
         files[target / src.name] = src
     return files
 
 
 def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None) -> None:
     """Lay out the site sources: book files, executed chapters and the data folder."""
-    import pandas as pd
-
     import infertrends.ledger as ledger
 
     expected: dict[Path, Path] = {}
@@ -292,7 +293,7 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     _sync_tree(expected, site)
 
 
-def reproduction_page(table: "pd.DataFrame") -> str:
+def reproduction_page(table: pd.DataFrame) -> str:
     """The ledger page, generated from the combined ledger (numbers from code, never typed)."""
     from infertrends.export import markdown_table
 
@@ -395,8 +396,6 @@ def update_references(jobs: int = 2) -> list[Path]:
 
 def sweep(out_root: Path | None = None, html: bool = True, jobs: int = 2) -> Path:
     """Run the energy chapter under every named scenario; write ``comparison.csv`` beside the runs."""
-    import pandas as pd
-
     import infertrends.scenarios as scenarios
 
     out_root = Path(out_root or ROOT / "runs" / "scenarios").resolve()

@@ -54,10 +54,10 @@ def main(argv: list[str] | None = None) -> int:
             names = [args.chapter] if args.chapter else sorted(params.CHAPTERS)
             print("\n\n".join(params.describe(n) for n in names))
         elif args.command == "datadict":
-            from infertrends.data import EXTENSION_SPECS, SPECS
+            from infertrends.data import ALL_SPECS
             from infertrends.schema import data_dictionary
 
-            for spec in [*SPECS.values(), *EXTENSION_SPECS.values()]:
+            for spec in ALL_SPECS.values():
                 print(f"### `{spec.filename}` - {spec.title}\n\nKey: {', '.join(spec.key)}\n")
                 print(data_dictionary(spec) + "\n")
         elif args.command == "chapters":

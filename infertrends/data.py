@@ -258,6 +258,15 @@ def ngc() -> pd.DataFrame:
     return load("ngc")
 
 
+#: Names the thesis's result tables (4.1, 5.2, 5.3) print differently from Table A.3.
+TABLE_A3_NAMES = {"GoogleLeNet": "Inception V1/GoogleLeNet"}
+
+
+def table_a3_name(printed_name: str) -> str:
+    """The Table A.3 name of a model as a later thesis table prints it."""
+    return TABLE_A3_NAMES.get(printed_name, printed_name)
+
+
 def printed(source: str | None = None) -> pd.DataFrame:
     """The thesis's printed derived numbers, optionally for one ``source`` (e.g. ``"Eq. A.3"``)."""
     df = load("thesis_printed")
@@ -378,6 +387,14 @@ MEASUREMENTS = TableSpec(
 )
 
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS)}
+
+#: Every data file: the thesis's tables, then the extension's.
+ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS}
+
+
+def load_any(name: str) -> pd.DataFrame:
+    """Load any data file of :data:`ALL_SPECS` (extension tables with their ``origin``)."""
+    return load_extension(name) if name in EXTENSION_SPECS else load(name)
 
 
 def load_extension(name: str) -> pd.DataFrame:

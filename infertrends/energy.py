@@ -7,23 +7,32 @@ hardware trend's GFLOPS/W (= GFLOPs/J) at the model's release date (Eq. 5.1, 5.2
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 import infertrends.constants as C
+import infertrends.data as data
 import infertrends.fits as fits
+import infertrends.hardware as hardware
+import infertrends.scaling as scaling
 import infertrends.units as units
 
 
-def joules_per_forward_pass(gflops: pd.Series | np.ndarray, release_dates: pd.Series, hardware: fits.Trend) -> np.ndarray:
-    """Joules of one forward pass of each model on the hardware trend at its release date.
+def joules(gflops: pd.Series | np.ndarray, gflops_per_watt: pd.Series | np.ndarray) -> np.ndarray:
+    """Joules of forward passes of ``gflops`` on hardware of ``gflops_per_watt`` (Eq. 5.2).
 
     Units are carried explicitly: GFLOPs -> FLOPs, GFLOPS/W -> FLOPs/J, FLOPs / (FLOPs/J) -> J.
     """
     flops = units.to_base(np.asarray(gflops, dtype=float), "G")
-    flops_per_joule = units.to_base(hardware.predict(release_dates), "G")
+    flops_per_joule = units.to_base(np.asarray(gflops_per_watt, dtype=float), "G")
     return np.array([units.joules_per_inference(f, e) for f, e in zip(flops, flops_per_joule)])
+
+
+def joules_per_forward_pass(gflops: pd.Series | np.ndarray, release_dates: pd.Series, trend: fits.Trend) -> np.ndarray:
+    """Joules of one forward pass of each model on the hardware trend at its release date."""
+    return joules(gflops, trend.predict(release_dates))
 
 
 def human_watts(kcal_per_day: float = C.HUMAN_KCAL_PER_DAY,
@@ -37,9 +46,6 @@ def human_watts(kcal_per_day: float = C.HUMAN_KCAL_PER_DAY,
 
 def models_with_joules(task: str, hardware_trend: fits.Trend, estimates: str = "recomputed") -> pd.DataFrame:
     """Table A.3 (``task="CV"``) or A.4 (``"NLP"``) with hardware efficiency and Joules at release."""
-    import infertrends.data as data
-    import infertrends.scaling as scaling
-
     if task == "CV":
         df = scaling.vision_models(estimates)
     elif task == "NLP":
@@ -47,7 +53,7 @@ def models_with_joules(task: str, hardware_trend: fits.Trend, estimates: str = "
     else:
         raise ValueError(f"task must be 'CV' or 'NLP', got {task!r}")
     df["gflops_per_watt"] = hardware_trend.predict(df["release_date"])
-    df["joules"] = joules_per_forward_pass(df["gflops"], df["release_date"], hardware_trend)
+    df["joules"] = joules(df["gflops"], df["gflops_per_watt"])
     return df
 
 
@@ -75,12 +81,13 @@ class Assumptions:
     def __post_init__(self) -> None:
         if self.hardware not in HARDWARE_MODELS:
             raise ValueError(f"hardware must be one of {HARDWARE_MODELS}, got {self.hardware!r}")
-        for name, lo, hi in (("utilisation", 0.0, 1.0), ("power_fraction", 0.0, 2.0), ("host_overhead", 1.0, 10.0),
-                             ("pue", 1.0, 5.0)):
+        # name: (low, high, low end included)
+        bounds = {"utilisation": (0.0, 1.0, False), "power_fraction": (0.0, 2.0, False),
+                  "host_overhead": (1.0, 10.0, True), "pue": (1.0, 5.0, True)}
+        for name, (lo, hi, closed) in bounds.items():
             v = getattr(self, name)
-            if not (lo < v <= hi if name in ("utilisation", "power_fraction") else lo <= v <= hi):
-                raise ValueError(f"{name} must be in {'(' if name in ('utilisation', 'power_fraction') else '['}"
-                                 f"{lo:g}, {hi:g}], got {v!r}")
+            if not ((lo <= v if closed else lo < v) and v <= hi):
+                raise ValueError(f"{name} must be in {'[' if closed else '('}{lo:g}, {hi:g}], got {v!r}")
 
     @property
     def multiplier(self) -> float:
@@ -88,14 +95,36 @@ class Assumptions:
         return self.power_fraction / self.utilisation * self.host_overhead * self.pue
 
 
+#: Energy-chapter parameters that are fields of :class:`Assumptions` under another name.
+PARAM_FIELDS = {"hardware_model": "hardware"}
+
+
+def assumptions_from_params(params: Mapping[str, Any]) -> Assumptions:
+    """:class:`Assumptions` from energy-chapter parameter values (the others keep the thesis's)."""
+    fields = {f for f in Assumptions.__dataclass_fields__}
+    kwargs: dict[str, Any] = {}
+    for name, value in params.items():
+        field = PARAM_FIELDS.get(name, name)
+        if name == "segments":
+            kwargs["segments"] = hardware.segments_param(value)
+        elif name == "exclude_fp32":
+            kwargs["exclude_fp32"] = value == "thesis"
+        elif field in fields:
+            kwargs[field] = value
+    return Assumptions(**kwargs)
+
+
+def _points(task: str, a: Assumptions) -> pd.DataFrame:
+    """The GPU efficiency points ``a`` draws on."""
+    excluded = hardware.THESIS_B3_EXCLUDED if a.exclude_fp32 else ()
+    return hardware.efficiency_points(task, a.precision, excluded=excluded, segments=a.segments)
+
+
 def peak_efficiency(task: str, dates: pd.Series, a: Assumptions) -> pd.DataFrame:
     """Peak GFLOPs per Joule (at TDP) of the hardware each model is assumed to run on."""
-    import infertrends.hardware as hardware
-
-    excluded = hardware.THESIS_B3_EXCLUDED if a.exclude_fp32 else ()
-    points = hardware.efficiency_points(task, a.precision, excluded=excluded, segments=a.segments)
+    points = _points(task, a)
     if a.hardware == "trend":
-        trend = hardware_trend(task, a)
+        trend = fits.fit_exponential(points["launch_date"], points["gflops_per_watt"], resamples=0)
         return pd.DataFrame({"gpu": "trend", "gflops_per_watt": trend.predict(dates)}, index=getattr(dates, "index", None))
     if a.hardware == "best-gpu":
         return hardware.best_available(points, dates)
@@ -109,15 +138,17 @@ def peak_efficiency(task: str, dates: pd.Series, a: Assumptions) -> pd.DataFrame
 
 def hardware_trend(task: str, a: Assumptions, level: float = 0.9) -> fits.Trend:
     """The exponential trend of the GPU points of ``a``'s precision (thesis Fig. 5.2 for the defaults)."""
-    import infertrends.hardware as hardware
-
-    excluded = hardware.THESIS_B3_EXCLUDED if a.exclude_fp32 else ()
-    points = hardware.efficiency_points(task, a.precision, excluded=excluded, segments=a.segments)
+    points = _points(task, a)
     return fits.fit_exponential(points["launch_date"], points["gflops_per_watt"], level=level)
+
+
+def efficiency_and_joules(task: str, gflops: pd.Series, dates: pd.Series, a: Assumptions) -> pd.DataFrame:
+    """Hardware assumed (``gpu``), its peak ``gflops_per_watt`` and the ``joules`` under ``a``."""
+    out = peak_efficiency(task, dates, a)
+    out["joules"] = joules(gflops, out["gflops_per_watt"]) * a.multiplier
+    return out
 
 
 def joules_under(task: str, gflops: pd.Series, dates: pd.Series, a: Assumptions) -> np.ndarray:
     """Joules per forward pass under assumptions ``a`` (equals the thesis's for the defaults)."""
-    eff = peak_efficiency(task, dates, a)["gflops_per_watt"].to_numpy()
-    flops = units.to_base(np.asarray(gflops, dtype=float), "G")
-    return flops / units.to_base(eff, "G") * a.multiplier
+    return efficiency_and_joules(task, gflops, dates, a)["joules"].to_numpy()

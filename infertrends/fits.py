@@ -203,14 +203,18 @@ def summary(trends: dict[str, Trend]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def interval_text(low: Sequence[float], high: Sequence[float]) -> list[str]:
+    """Intervals as "1.25–1.35" cells (empty where there is none)."""
+    return [f"{a:.2f}–{b:.2f}" if a == a else "" for a, b in zip(low, high)]
+
+
 def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     """The :func:`summary` table with readable headers for a page, and its formats."""
     level = int(round(100 * float(table["level"].iloc[0]))) if len(table) else 90
-    shown = table[["trend", "n", "growth_per_year", "growth_low", "growth_high", "boot_low", "boot_high",
-                   "doubling_years", "r2"]].copy()
-    shown["growth_ci"] = [f"{a:.2f}–{b:.2f}" for a, b in zip(table["growth_low"], table["growth_high"])]
-    shown["boot_ci"] = [f"{a:.2f}–{b:.2f}" if a == a else "" for a, b in zip(table["boot_low"], table["boot_high"])]
-    shown = shown[["trend", "n", "growth_per_year", "growth_ci", "boot_ci", "doubling_years", "r2"]]
+    shown = table[["trend", "n", "growth_per_year"]].copy()
+    shown["growth_ci"] = interval_text(table["growth_low"], table["growth_high"])
+    shown["boot_ci"] = interval_text(table["boot_low"], table["boot_high"])
+    shown[["doubling_years", "r2"]] = table[["doubling_years", "r2"]]
     shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
                      "Doubling (years)", "R²"]
     formats = {"×/year": ".2f", "Doubling (years)": ".2f", "R²": ".2f"}

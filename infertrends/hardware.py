@@ -145,15 +145,24 @@ def fit_hardware(model: HardwareModel, level: float = 0.9) -> fits.Trend:
     return fits.fit_exponential(pts["launch_date"], pts["gflops_per_watt"], level=level)
 
 
+def segments_param(segments: str) -> tuple[str, ...]:
+    """The chapters' ``segments`` parameter (``"all"``, ``"Server"`` or ``"Desktop"``) as a tuple."""
+    return ("Desktop", "Server") if segments == "all" else (segments,)
+
+
+def excluded_param(exclude_fp32: str) -> tuple[str, ...]:
+    """The chapters' ``exclude_fp32`` parameter (``"thesis"`` or ``"none"``) as GPU names."""
+    return THESIS_B3_EXCLUDED if exclude_fp32 == "thesis" else ()
+
+
 def model_from_params(task: Task, adapted: bool = True, segments: str = "all", exclude_fp32: str = "thesis",
                       start_year: int = 2010, end_year: int = 2021, speedup_mean: Mean = "arithmetic") -> HardwareModel:
     """A :class:`HardwareModel` from the chapters' parameter values."""
     if start_year > end_year:
         raise ValueError(f"start_year ({start_year}) must not be after end_year ({end_year})")
-    segs = ("Desktop", "Server") if segments == "all" else (segments,)
-    excluded = THESIS_B3_EXCLUDED if exclude_fp32 == "thesis" else ()
-    return HardwareModel(task=task, adapted=adapted, segments=segs, excluded=excluded, start_year=start_year,
-                         end_year=end_year, mean=speedup_mean)
+    return HardwareModel(task=task, adapted=adapted, segments=segments_param(segments),
+                         excluded=excluded_param(exclude_fp32), start_year=start_year, end_year=end_year,
+                         mean=speedup_mean)
 
 
 PRECISIONS = ("adapted", "fp32", "tensor-peak")

@@ -15,7 +15,6 @@ import pandas as pd
 
 import infertrends.data as data
 import infertrends.extension as ext
-import infertrends.hardware as hardware
 import infertrends.units as units
 
 #: FLOPs of one inference, by a pattern of the measured model: (GFLOPs, unit, how it is obtained).

@@ -71,3 +71,13 @@ def similar_to(df: pd.DataFrame, value: str, reference: float, max_ratio: float)
         raise ValueError(f"max_ratio must be >= 1, got {max_ratio!r}")
     ratio = df[value] / reference
     return (ratio <= max_ratio) & (ratio >= 1 / max_ratio)
+
+
+def most_accurate_similar(df: pd.DataFrame, reference: float, max_ratio: float, value: str = "gflops",
+                          score: str = "top1_accuracy", groups: tuple[str, ...] = ("year", "extra")) -> pd.DataFrame:
+    """The book's rule for the thesis's Tables 4.1 and 5.2: among the rows whose ``value`` is within
+    ``max_ratio`` of ``reference``, the one with the highest ``score`` in each group (by default
+    each year, with and without extra training data), ordered by release date."""
+    near = df[similar_to(df, value, reference, max_ratio)]
+    picked = near.sort_values([score], ascending=False).groupby([near[g] for g in groups], sort=False).head(1)
+    return picked.sort_values(["release_date", "extra_data"])

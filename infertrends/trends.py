@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-import infertrends.data as data
 import infertrends.energy as energy
 import infertrends.fits as fits
 import infertrends.hardware as hardware
-import infertrends.scaling as scaling
 import infertrends.selection as selection
 
 #: How each domain's state of the art is chosen (thesis §4.1.2 and §4.2.2).
@@ -16,12 +14,18 @@ SOTA = {"CV": ("best-of-year", "top1_accuracy", "state of the art (most accurate
         "NLP": ("records", "gflops", "state of the art (new GFLOPs maximum at release)")}
 
 
-def all_trends(level: float = 0.9) -> tuple[pd.DataFrame, dict[tuple[str, str, str], fits.Trend]]:
+#: The label of the hardware trend in :func:`all_trends`.
+GPUS = "GPUs of Table B.3"
+
+
+def all_trends(level: float = 0.9, adapted: bool = True) -> tuple[pd.DataFrame, dict[tuple[str, str, str], fits.Trend]]:
     """Summary of every trend (FLOPs, GFLOPS/W, Joules; CV and NLP; state of the art and all).
 
+    ``adapted`` includes the mixed-precision adapted GPU points in the hardware trend (thesis).
     Returns the summary table and the fitted trends keyed by (quantity, domain, models).
     """
-    hw = {task: hardware.fit_hardware(hardware.HardwareModel(task), level=level) for task in ("CV", "NLP")}
+    hw = {task: hardware.fit_hardware(hardware.HardwareModel(task, adapted=adapted), level=level)
+          for task in ("CV", "NLP")}
     models = {"CV": energy.models_with_joules("CV", hw["CV"]), "NLP": energy.models_with_joules("NLP", hw["NLP"])}
     out: dict[tuple[str, str, str], fits.Trend] = {}
     for domain, df in models.items():
@@ -30,7 +34,7 @@ def all_trends(level: float = 0.9) -> tuple[pd.DataFrame, dict[tuple[str, str, s
         for quantity, column in (("GFLOPs per forward pass", "gflops"), ("Joules per forward pass", "joules")):
             out[(quantity, domain, label)] = fits.fit_exponential(sota["release_date"], sota[column], level=level)
             out[(quantity, domain, "all models")] = fits.fit_exponential(df["release_date"], df[column], level=level)
-        out[("GPU GFLOPS per Watt", domain, "GPUs of Table B.3")] = hw[domain]
+        out[("GPU GFLOPS per Watt", domain, GPUS)] = hw[domain]
     rows = []
     for (quantity, domain, group), trend in out.items():
         row = fits.summary({group: trend}).iloc[0].to_dict()

@@ -40,7 +40,7 @@ def test_linked_tables_exist_and_every_table_is_linked(html):
     inputs = {p.name for p in (html / "data").glob("input-*.csv")}
     import infertrends.data as data
 
-    assert inputs == {f"input-{name}.csv" for name in [*data.SPECS, *data.EXTENSION_SPECS]}
+    assert inputs == {f"input-{name}.csv" for name in data.ALL_SPECS}
     assert inputs <= linked, f"input tables not linked from any page: {inputs - linked}"
 
 

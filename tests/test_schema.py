@@ -47,6 +47,11 @@ def error_for(spec, path: Path) -> str:
         (data.LANGUAGE, 2, "input_tokens", "12.5", "is not an integer"),
         (data.NGC, 10, "throughput", "-1", "must be > 0"),
         (data.VISION, 4, "gflops_citation", "33a", "does not match the pattern"),
+        (data.VISION_EXT, 3, "gflops", "0", "must be > 0"),
+        (data.VISION_EXT, 4, "source_url", "", "is missing"),
+        (data.ACCELERATORS_EXT, 2, "sparse_printed", "maybe", "is not allowed"),
+        (data.LLM_EXT, 5, "release_date", "2024", "is not an ISO date"),
+        (data.MEASUREMENTS, 2, "measured_joules_per_inference", "-1", "must be > 0"),
     ],
 )
 def test_bad_cell_names_file_line_column_value(tmp_path, spec, line, column, value, problem):
@@ -118,7 +123,7 @@ def test_data_dictionary_in_readme_is_current():
     from infertrends.schema import data_dictionary
 
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
-    for spec in [*data.SPECS.values(), *data.EXTENSION_SPECS.values()]:
+    for spec in data.ALL_SPECS.values():
         assert data_dictionary(spec) in readme, f"data/README.md is missing the current dictionary of {spec.filename}"
 
 

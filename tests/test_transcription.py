@@ -62,24 +62,24 @@ def test_language_rows_are_thesis_lines(thesis_text):
     assert not missing, "language.csv rows not printed in Table A.4:\n" + "\n".join(missing)
 
 
+def unprinted_starts(thesis_text: str, prefixes: list[str]) -> list[str]:
+    """The prefixes no line of the thesis starts with (for tables with a derived, untyped last column)."""
+    starts = [line.strip() for line in thesis_text.splitlines()]
+    return [p for p in prefixes if not any(s.startswith(p) for s in starts)]
+
+
 def test_gpu_rows_are_thesis_lines(thesis_text):
     # Table B.1 also prints a derived GFLOPS/W column, which is not transcribed: match the line's start.
-    starts = [line.strip() for line in thesis_text.splitlines()]
-    missing = []
-    for r in rows("gpus"):
-        prefix = f"{r['gpu']} {r['precision']} {r['tflops']} {r['tdp_watts']} {dmy(r['launch_date'])} {r['segment']} "
-        if not any(s.startswith(prefix) for s in starts):
-            missing.append(prefix)
+    missing = unprinted_starts(thesis_text, [
+        f"{r['gpu']} {r['precision']} {r['tflops']} {r['tdp_watts']} {dmy(r['launch_date'])} {r['segment']} "
+        for r in rows("gpus")])
     assert not missing, "gpus.csv rows not printed in Table B.1:\n" + "\n".join(missing)
 
 
 def test_ngc_rows_are_thesis_lines(thesis_text):
-    starts = [line.strip() for line in thesis_text.splitlines()]
-    missing = []
-    for r in rows("ngc"):
-        prefix = f"{r['model']} {r['framework']} {r['batch_size']} {r['gpu']} {r['precision']} {r['throughput']} "
-        if not any(s.startswith(prefix) for s in starts):
-            missing.append(prefix)
+    missing = unprinted_starts(thesis_text, [
+        f"{r['model']} {r['framework']} {r['batch_size']} {r['gpu']} {r['precision']} {r['throughput']} "
+        for r in rows("ngc")])
     assert not missing, "ngc.csv rows not printed in Table B.2:\n" + "\n".join(missing)
 
 
