@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import infertrends.build as build
 import infertrends.params as params
@@ -36,10 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values")
     p_par.add_argument("chapter", nargs="?", default=None)
 
+    add_estimate_parser(sub)
+
     sub.add_parser("datadict", help="print the data dictionary generated from the schemas")
     sub.add_parser("chapters", help="list the chapters in book order")
 
     args = parser.parse_args(argv)
+    if args.command == "estimate":
+        return run_estimate(args, p_est_error=parser)
     try:
         if args.command == "build":
             build.build(jobs=args.jobs, force=args.force)
@@ -65,6 +70,101 @@ def main(argv: list[str] | None = None) -> int:
     except (params.ParameterError, build.BuildError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    return 0
+
+
+ESTIMATE_HELP = """\
+Joules per unit of inference work for your own case, through the book's one energy chain:
+time per step from a roofline (FLOPs / (achieved fraction x peak at the precision) against
+bytes / (achieved fraction x memory bandwidth)), accelerator power from idle to TDP following
+activity, then host overhead (node) and PUE (facility). Factors are the sourced central values
+of data/external_values.csv; low and high span their sourced ranges.
+
+Units: vision = image; encoder = sequence; llm-prefill = input token; llm-decode = output token;
+llm-query = one query (prefill of the input + decode of the output).
+Architecture defaults (when --layers/--kv-heads/--head-dim are absent): layers and attention width
+from log-log fits on the models of data/extension/llm_architecture.csv, KV elements per token and
+layer their median. Errors (exit status 2): unknown accelerator, a precision the accelerator
+lacks, a non-positive or non-finite number, a missing option the workload needs, a batch whose KV
+cache does not fit beside the weights (the message names the largest that fits; --cap-batch
+runs at it)."""
+
+
+def _positive(kind: type):
+    def parse(text: str):
+        try:
+            value = kind(float(text)) if kind is int and float(text).is_integer() else kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a positive {'integer' if kind is int else 'number'}, "
+                                             f"got {text!r}") from None
+        if not (value == value and value not in (float("inf"),) and value > 0):
+            raise argparse.ArgumentTypeError(f"expected a positive {'integer' if kind is int else 'number'}, "
+                                             f"got {text!r}")
+        return value
+    return parse
+
+
+def add_estimate_parser(sub: Any) -> None:
+    """The ``estimate`` subcommand and its options (see :data:`ESTIMATE_HELP`)."""
+    import infertrends.chain as chain
+
+    p = sub.add_parser("estimate", help="Joules per image, sequence, token or query for your own case",
+                       description=ESTIMATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--list-accelerators", action="store_true", help="print the accepted accelerator names, one a line")
+    p.add_argument("--workload", choices=chain.WORKLOADS, help="kind of work (required)")
+    p.add_argument("--accelerator", help="accelerator name (see --list-accelerators) (required)")
+    p.add_argument("--count", type=_positive(int), default=1, help="accelerators serving together (default 1)")
+    p.add_argument("--precision", choices=chain.PRECISIONS, help="numeric precision of the matrix work (required)")
+    p.add_argument("--batch", type=_positive(int), default=1,
+                   help="images or sequences in flight across all --count accelerators (default 1)")
+    p.add_argument("--gflops", type=_positive(float), help="GFLOPs per image (vision) or per sequence (encoder)")
+    p.add_argument("--params-billions", type=_positive(float), help="total parameters, billions")
+    p.add_argument("--active-params-billions", type=_positive(float),
+                   help="parameters active per token (mixture of experts; default: all)")
+    p.add_argument("--input-tokens", type=_positive(int), help="input tokens per sequence or query")
+    p.add_argument("--output-tokens", type=_positive(int), help="output tokens per query")
+    p.add_argument("--cap-batch", action="store_true",
+                   help="if the batch's KV cache does not fit beside the weights, run at the largest batch that fits")
+    p.add_argument("--layers", type=_positive(int), help="transformer layers (default: see above)")
+    p.add_argument("--kv-heads", type=_positive(int), help="key/value heads (default: see above)")
+    p.add_argument("--head-dim", type=_positive(int), help="size of one attention head (default: see above)")
+    p.add_argument("--boundary", choices=chain.BOUNDARIES,
+                   help="accelerator (board), node (server) or facility (with PUE) (required)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser) -> int:
+    """Run ``estimate``; a bad request prints one line naming the option and returns 2."""
+    import json
+
+    import infertrends.chain as chain
+    import infertrends.estimate as estimate
+
+    if args.list_accelerators:
+        print("\n".join(chain.accelerator_names()))
+        return 0
+    missing = [o for o in ("workload", "accelerator", "precision", "boundary") if getattr(args, o) is None]
+    if missing:
+        print(f"error: estimate needs --{missing[0]}", file=sys.stderr)
+        return 2
+    req = estimate.Request(workload=args.workload, accelerator=args.accelerator, count=args.count,
+                           precision=args.precision, batch=args.batch, boundary=args.boundary, gflops=args.gflops,
+                           params_billions=args.params_billions, active_params_billions=args.active_params_billions,
+                           input_tokens=args.input_tokens, output_tokens=args.output_tokens, cap_batch=args.cap_batch,
+                           n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim)
+    try:
+        out = estimate.estimate(req)
+    except chain.ChainError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(out, indent=2, sort_keys=True))
+    else:
+        capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
+        print(f"{out['joules_per_unit']:.4g} J per {out['unit']} at the {out['boundary']} boundary "
+              f"(range {out['low']:.3g} to {out['high']:.3g}); {out['bound']}-bound; batch {out['batch_used']}{capped}; "
+              f"{out['count']} x {out['accelerator']} at {out['precision']}, "
+              f"{100 * out['accelerator_power_fraction_of_tdp']:.0f} % of TDP")
     return 0
 
 

@@ -201,6 +201,11 @@ EXTERNAL = TableSpec(
         Column("high", "float", "high end of the range the source gives", required=False, positive=True),
         Column("year", "int", "year the value refers to", minimum=1990, maximum=2030),
         Column("scope", "str", "what exactly was measured or reported"),
+        Column("boundary", "enum", "where the value applies in the energy chain: inside the accelerator board, "
+               "the node (server) or the facility; `none` for reference points outside the chain",
+               allowed=("accelerator", "node", "facility", "none")),
+        Column("baseline", "str", "what the value is a fraction or multiple of (which peak, TDP, accelerator "
+               "power, node power); `none` for reference points"),
         Column("source_title", "str", "the source"),
         Column("source_url", "str", "where the value can be checked", pattern=r"https?://\S+"),
         Column("accessed", "date", "date the source was read", "date"),
@@ -381,12 +386,78 @@ MEASUREMENTS = TableSpec(
         Column("power_watts", "float", "average power, where printed", "W", positive=True, required=False),
         Column("unit_of_inference", "str", "what one inference is (image, query of n tokens, token)"),
         Column("measurement_boundary", "str", "what the power covers (GPU only, node, wall)"),
+        Column("accelerator", "str", "the measured accelerator as named in the energy model's data "
+               "(`accelerator_specs.csv`); empty if it is not there", required=False),
+        Column("precision_used", "enum", "precision of the run's matrix work, from its code or configuration",
+               allowed=("", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"), required=False),
+        Column("batch", "int", "batch size of the run (per accelerator's engine for MLPerf; maximum for serving "
+               "engines)", "count", positive=True, required=False),
+        Column("input_tokens", "int", "input tokens per query (language rows)", "tokens", positive=True,
+               required=False),
+        Column("output_tokens", "float", "output tokens per query (mean, language rows)", "tokens", positive=True,
+               required=False),
+        Column("power_limit_watts", "float", "power limit set per accelerator (MLPerf MaxQ), if any", "W",
+               positive=True, required=False),
+        Column("boundary", "enum", "what the measured energy contains: the accelerator board (NVML), the node "
+               "(wall power of the server), part of the node (a software estimate), the facility",
+               allowed=("accelerator", "node", "partial-node", "facility", "unknown")),
+        Column("config_source_url", "str", "where the configuration (precision, batch, tokens, power limit) was "
+               "read", pattern=r"https?://\S+"),
+        Column("config_notes", "str", "what was read where, and what was not found", required=False),
         Column("release_date", "date", "date of the results or paper", "date"),
         *SOURCE_COLUMNS,
     ),
 )
 
-EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS)}
+SPEC_QUANTITIES = ("fp32_tflops", "tf32_tflops_dense", "fp16_tensor_tflops_dense", "bf16_tensor_tflops_dense",
+                   "fp8_tflops_dense", "int8_tops_dense", "tdp_watts", "memory_bandwidth_gb_s", "memory_gb",
+                   "idle_watts", "unsupported_precisions")
+
+ACCELERATOR_SPECS = TableSpec(
+    name="accelerator_specs",
+    filename="extension/accelerator_specs.csv",
+    title="Energy-model values of accelerators, one sourced value per row (not in the thesis)",
+    key=("accelerator", "quantity"),
+    columns=(
+        Column("accelerator", "str", "accelerator, named as in `gpus.csv` (thesis) or `accelerators_extension.csv`"),
+        Column("quantity", "enum", "what the value is: a dense peak per precision (sparse figures halved), TDP, "
+               "memory bandwidth or capacity, idle power; `unsupported_precisions` lists precisions checked and "
+               "absent (value empty)", allowed=SPEC_QUANTITIES),
+        Column("value", "float", "the value (see `unit`)", positive=True, required=False),
+        Column("unit", "str", "unit of `value` (TFLOPS, TOPS, W, GB/s, GB)", required=False),
+        Column("source_url", "str", "datasheet, whitepaper or paper the value is printed in", pattern=r"https?://\S+"),
+        Column("accessed", "date", "date the source was read", "date"),
+        Column("primary", "enum", "`yes` if the source is the vendor's or paper's own document", allowed=("yes", "no")),
+        Column("notes", "str", "the passage read and every conversion", required=False),
+    ),
+)
+
+LLM_ARCH = TableSpec(
+    name="llm_architecture",
+    filename="extension/llm_architecture.csv",
+    title="Architecture of language models for the KV cache (not in the thesis)",
+    key=("model",),
+    columns=(
+        Column("model", "str", "model name, as in `llm_extension.csv` where it is there"),
+        Column("params_billions_declared", "float", "total parameters, for models not in `llm_extension.csv`",
+               "billions", positive=True, required=False),
+        Column("n_layers", "int", "transformer layers", "count", positive=True, required=False),
+        Column("n_heads", "int", "query attention heads", "count", positive=True, required=False),
+        Column("n_kv_heads", "int", "key/value heads (= heads for multi-head attention)", "count", positive=True,
+               required=False),
+        Column("head_dim", "int", "size of one attention head", "elements", positive=True, required=False),
+        Column("hidden_size", "int", "model width", "elements", positive=True, required=False),
+        Column("n_experts", "int", "routed experts per MoE layer (empty for dense models)", "count", positive=True,
+               required=False),
+        Column("n_experts_active", "int", "routed experts used per token", "count", positive=True, required=False),
+        Column("kv_cached_elements_per_layer", "float", "cached elements per token per layer when not 2 x KV heads "
+               "x head size (multi-head latent attention)", "elements", positive=True, required=False),
+        *SOURCE_COLUMNS,
+    ),
+)
+
+EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
+                                                             ACCELERATOR_SPECS, LLM_ARCH)}
 
 #: Every data file: the thesis's tables, then the extension's.
 ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS}

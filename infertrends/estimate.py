@@ -1,0 +1,229 @@
+"""Joules for a reader's own case: a workload on named accelerators, through the one chain.
+
+:func:`estimate` is what ``python -m infertrends estimate`` prints.  The central estimate uses
+the central sourced factors (:func:`default_factors`); ``low`` and ``high`` are the least and
+most energy over every corner of the sourced ranges, with the accelerator's power following its
+activity in each corner (so a busier corner also draws more power).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
+
+import infertrends.chain as chain
+import infertrends.data as data
+
+#: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
+#: (key, which column is the central value, low key/column, high key/column)
+FACTOR_SOURCES: dict[str, dict[str, tuple[str, str]]] = {
+    "compute_fraction": {"value": ("mfu_training_h100", "value"), "low": ("mfu_training_v100_gpt3", "value"),
+                         "high": ("mfu_inference_prefill_tpu", "value")},
+    "memory_fraction": {"value": ("mbu_decode_h100_databricks", "value"),
+                        "low": ("mbu_decode_a100_databricks", "value"),
+                        "high": ("mbu_decode_a100_gptfast_70b", "value")},
+    "idle_fraction": {"value": ("idle_fraction_gpu", "value"), "low": ("idle_fraction_gpu", "low"),
+                      "high": ("idle_fraction_gpu", "high")},
+    "host_overhead": {"value": ("host_overhead_gemini", "value"), "low": ("host_overhead_gemini", "low"),
+                      "high": ("host_overhead_gemini", "high")},
+    "pue": {"value": ("pue_industry_average", "value"), "low": ("pue_hyperscale", "value"),
+            "high": ("pue_industry_average", "high")},
+}
+
+
+#: The decode power each end of the memory-power calibration uses: (key, column) of external_values.
+MEMORY_POWER_SOURCES: dict[str, tuple[str, str]] = {
+    "value": ("power_fraction_decode_h200", "value"), "low": ("power_fraction_decode_h200", "low"),
+    "high": ("power_fraction_serving_h100_mlenergy", "value")}
+
+
+def memory_power(idle_fraction: float, memory_fraction: float, which: str = "value") -> float:
+    """The calibrated share k of the idle-to-TDP power range that a bandwidth-bound step draws.
+
+    Calibrated on measured decode power p (a fraction of TDP) with negligible compute use:
+    p = idle + (1 - idle) x k x f_m, so k = (p - idle) / ((1 - idle) x f_m), clipped to [0, 1].
+    Central value and low end: H200 decode (``power_fraction_decode_h200``); high end: H100 serving
+    a small model at batch 16 (``power_fraction_serving_h100_mlenergy``).  The two studies disagree
+    by a factor of about two; the range keeps both.  A calibration, not a measurement of k.
+    """
+    key, col = MEMORY_POWER_SOURCES[which]
+    p = chain.sourced(key, "idle_fraction", which=col)  # a fraction of TDP at the accelerator, like idle
+    k = (p - idle_fraction) / ((1.0 - idle_fraction) * memory_fraction)
+    return min(1.0, max(0.0, k))
+
+
+def _value(slot: str, end: str, precision: str) -> tuple[float, str]:
+    key, col = FACTOR_SOURCES[slot][end]
+    return chain.sourced(key, slot, precision=precision, which=col), f"{key} ({col})" if col != "value" else key
+
+
+#: Which end of each factor's range gives the least energy (the other gives the most).
+LOW_ENERGY_END: dict[str, str] = {"compute_fraction": "high", "memory_fraction": "high", "idle_fraction": "low",
+                                  "memory_power": "low", "host_overhead": "low", "pue": "low"}
+
+
+def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] | None = None) -> chain.Factors:
+    """The sourced factors, each at its central value or at the end of its range named in ``ends``
+    (``value``, ``low`` or ``high``; ``memory_power`` follows the range of the decode power it is
+    calibrated on).  Factors outside ``boundary`` are neutral: host 1 at the accelerator, PUE 1 at the node."""
+    ends = dict(ends or {})
+    values: dict[str, float] = {}
+    sources: list[tuple[str, str]] = []
+    for slot in FACTOR_SOURCES:
+        v, src = _value(slot, ends.get(slot, "value"), precision)
+        values[slot] = v
+        sources.append((slot, src))
+    values["memory_power"] = memory_power(values["idle_fraction"], values["memory_fraction"],
+                                          ends.get("memory_power", "value"))
+    sources.append(("memory_power", "calibrated on power_fraction_decode_h200"))
+    if boundary == "accelerator":
+        values["host_overhead"], values["pue"] = 1.0, 1.0
+    elif boundary == "node":
+        values["pue"] = 1.0
+    return chain.Factors(**values, sources=tuple(sources))
+
+
+def default_factors(precision: str, boundary: str = "facility") -> chain.Factors:
+    """The sourced factors at their central values."""
+    return factors(precision, boundary)
+
+
+def corners(precision: str, boundary: str = "facility") -> list[chain.Factors]:
+    """Every corner of the sourced ranges (each factor at its low or high end)."""
+    slots = list(LOW_ENERGY_END)
+    return [factors(precision, boundary, dict(zip(slots, ends)))
+            for ends in itertools.product(("low", "high"), repeat=len(slots))]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One estimate request (the ``estimate`` command's options)."""
+
+    workload: str
+    accelerator: str
+    count: int
+    precision: str
+    batch: int
+    boundary: str
+    gflops: float | None = None
+    params_billions: float | None = None
+    active_params_billions: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cap_batch: bool = False
+    n_layers: int | None = None
+    kv_heads: int | None = None
+    head_dim: int | None = None
+
+
+class BatchTooLarge(chain.ChainError):
+    """The batch's KV cache does not fit beside the weights."""
+
+    def __init__(self, batch: int, largest: int):
+        self.largest = largest
+        super().__init__(f"a batch of {batch} does not fit in memory beside the weights; the largest that fits is "
+                         f"{largest} (use --cap-batch to run at it)" if largest > 0 else
+                         "the weights alone do not fit in the accelerators' memory: add accelerators (--count)")
+
+
+def _model(r: Request) -> chain.LLM:
+    kv = 2.0 * r.kv_heads * r.head_dim if r.kv_heads and r.head_dim else None
+    return chain.LLM(params_billions=r.params_billions, active_params_billions=r.active_params_billions,
+                     n_layers=r.n_layers, kv_elements_per_layer=kv).with_defaults()
+
+
+def steps_for(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
+    """The steps of one unit of ``r``'s work with the language model ``m`` (None for vision and for an
+    encoder given by its FLOPs), and how many of each step's units one unit of work needs."""
+    if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None):
+        params = (r.params_billions or 0.0) * 1e3
+        return [(chain.step_dense(r.gflops, params, r.precision, batch), 1.0)]
+    if r.workload == "encoder":
+        s = chain.step_prefill(m, r.precision, batch, r.input_tokens)
+        return [(replace(s, units=batch), 1.0)]
+    i, o = r.input_tokens, r.output_tokens or 1
+    if r.workload == "llm-prefill":
+        return [(chain.step_prefill(m, r.precision, batch, i), 1.0)]
+    decode = chain.step_decode(m, r.precision, batch, context=i + o / 2, max_context=i + o)
+    if r.workload == "llm-decode":
+        return [(decode, 1.0)]
+    # one query: its input tokens through prefill, then its output tokens one decode step each
+    return [(chain.step_prefill(m, r.precision, batch, i), float(i)), (decode, float(o))]
+
+
+def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
+    """The batch ``r`` runs at with model ``m`` after the memory check (``BatchTooLarge`` unless ``cap_batch``)."""
+    if hw.memory_gb is None:
+        return r.batch
+    context = (r.input_tokens or 0) + ((r.output_tokens or 0) if r.workload != "llm-prefill" else 0)
+    largest = chain.max_batch(m, hw, r.precision, max(context, 1))
+    if r.batch <= largest:
+        return r.batch
+    if r.cap_batch and largest > 0:
+        return largest
+    raise BatchTooLarge(r.batch, largest)
+
+
+def _llm_or_none(r: Request) -> chain.LLM | None:
+    return None if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None) else _model(r)
+
+
+def fitting_batch(r: Request, hw: chain.Hardware) -> int:
+    """The batch the request runs at, after the memory check for language models."""
+    m = _llm_or_none(r)
+    return r.batch if m is None else fitting_batch_for(m, r, hw)
+
+
+def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors) -> tuple[float, list[chain.Result]]:
+    results, total = [], 0.0
+    for step, n in steps_for(_llm_or_none(r), r, batch):
+        res = chain.run(step, hw, f)
+        results.append(res)
+        total += n * res.joules[r.boundary]
+    return total, results
+
+
+def check(r: Request) -> None:
+    """Refuse an impossible request with a one-line message naming the option."""
+    if r.workload not in chain.WORKLOADS:
+        raise chain.ChainError(f"--workload must be one of {', '.join(chain.WORKLOADS)}")
+    if r.boundary not in chain.BOUNDARIES:
+        raise chain.ChainError(f"--boundary must be one of {', '.join(chain.BOUNDARIES)}")
+    for name in ("count", "batch", "gflops", "params_billions", "active_params_billions", "input_tokens",
+                 "output_tokens", "n_layers", "kv_heads", "head_dim"):
+        v = getattr(r, name)
+        if v is not None and (not math.isfinite(v) or v <= 0):
+            raise chain.ChainError(f"--{name.replace('_', '-')} must be a positive number, got {v!r}")
+    need = {"vision": ["gflops"], "llm-prefill": ["params_billions", "input_tokens"],
+            "llm-decode": ["params_billions", "input_tokens", "output_tokens"],
+            "llm-query": ["params_billions", "input_tokens", "output_tokens"]}.get(r.workload, [])
+    if r.workload == "encoder" and r.gflops is None and not (r.params_billions and r.input_tokens):
+        raise chain.ChainError("--workload encoder needs --gflops (per sequence) or --params-billions with "
+                               "--input-tokens")
+    for name in need:
+        if getattr(r, name) is None:
+            raise chain.ChainError(f"--workload {r.workload} needs --{name.replace('_', '-')}")
+    if r.active_params_billions and r.params_billions and r.active_params_billions > r.params_billions:
+        raise chain.ChainError("--active-params-billions must not exceed --params-billions")
+
+
+def estimate(r: Request) -> dict[str, Any]:
+    """Joules per unit of ``r`` at its boundary, with the range over the sourced factors."""
+    check(r)
+    hw = chain.hardware(r.accelerator, r.precision, r.count)
+    batch = fitting_batch(r, hw)
+    central = default_factors(r.precision, r.boundary)
+    j, results = _joules(r, hw, batch, central)
+    spread = [_joules(r, hw, batch, f)[0] for f in corners(r.precision, r.boundary)]
+    binding = max(results, key=lambda x: x.seconds_per_unit)
+    return dict(
+        joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(spread), high=max(spread),
+        bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
+        accelerator=r.accelerator, count=r.count, precision=r.precision,
+        seconds_per_unit=sum(x.seconds_per_unit for x in results),
+        accelerator_power_fraction_of_tdp=binding.power_fraction,
+        factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},
+                 "sources": dict(central.sources)},
+    )
