@@ -64,15 +64,22 @@ LOW_ENERGY_END: dict[str, str] = {"compute_fraction": "high", "memory_fraction":
                                   "memory_power": "low", "host_overhead": "low", "pue": "low"}
 
 
-def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] | None = None) -> chain.Factors:
+def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] | None = None,
+            accelerator: str | None = None) -> chain.Factors:
     """The sourced factors, each at its central value or at the end of its range named in ``ends``
     (``value``, ``low`` or ``high``; ``memory_power`` follows the range of the decode power it is
-    calibrated on).  Factors outside ``boundary`` are neutral: host 1 at the accelerator, PUE 1 at the node."""
+    calibrated on).  The central idle power is ``accelerator``'s own where it is sourced (the chain
+    uses it), so that k is calibrated with the idle power the chain applies.  Factors outside
+    ``boundary`` are neutral: host 1 at the accelerator, PUE 1 at the node."""
     ends = dict(ends or {})
     values: dict[str, float] = {}
     sources: list[tuple[str, str]] = []
     for slot in FACTOR_SOURCES:
         v, src = _value(slot, ends.get(slot, "value"), precision)
+        if slot == "idle_fraction" and accelerator and "idle_fraction" not in ends:
+            hw = chain.hardware(accelerator, precision)
+            if hw.idle_watts is not None:
+                v, src = hw.idle_watts / hw.tdp_watts, f"idle_watts of {accelerator} (accelerator_specs.csv)"
         values[slot] = v
         sources.append((slot, src))
     values["memory_power"] = memory_power(values["idle_fraction"], values["memory_fraction"],
@@ -85,9 +92,9 @@ def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] 
     return chain.Factors(**values, sources=tuple(sources))
 
 
-def default_factors(precision: str, boundary: str = "facility") -> chain.Factors:
-    """The sourced factors at their central values."""
-    return factors(precision, boundary)
+def default_factors(precision: str, boundary: str = "facility", accelerator: str | None = None) -> chain.Factors:
+    """The sourced factors at their central values (idle: the accelerator's own where sourced)."""
+    return factors(precision, boundary, accelerator=accelerator)
 
 
 def corners(precision: str, boundary: str = "facility") -> list[chain.Factors]:
@@ -214,9 +221,10 @@ def estimate(r: Request) -> dict[str, Any]:
     check(r)
     hw = chain.hardware(r.accelerator, r.precision, r.count)
     batch = fitting_batch(r, hw)
-    central = default_factors(r.precision, r.boundary)
+    central = default_factors(r.precision, r.boundary, r.accelerator)
     j, results = _joules(r, hw, batch, central)
-    spread = [_joules(r, hw, batch, f)[0] for f in corners(r.precision, r.boundary)]
+    free = replace(hw, idle_watts=None)  # in the corners the idle power spans its sourced range
+    spread = [_joules(r, free, batch, f)[0] for f in corners(r.precision, r.boundary)]
     binding = max(results, key=lambda x: x.seconds_per_unit)
     return dict(
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(spread), high=max(spread),

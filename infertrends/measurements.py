@@ -1,115 +1,215 @@
-"""Published measurements of inference energy beside the book's estimate for the same work.
+"""Published measurements of inference energy beside three estimates of the same work.
 
-The estimate is the thesis's method applied to the measured hardware: FLOPs of one inference
-divided by the accelerator's peak dense FP16 tensor FLOPS per Watt of TDP.  Each measurement is
-matched explicitly below to the FLOPs of its model and the peak of its hardware; rows that
-cannot be matched (no FLOP count for the model, hardware outside the data) keep no estimate.
+For each measurement of ``data/extension/measurements.csv`` with its configuration (accelerator
+and count, precision, batch, tokens, boundary), three estimates of one measured unit:
+
+* (a) **thesis** - the thesis's real method: FLOPs over the *adapted* peak per Watt of TDP (FP32
+  peak x NGC mixed-precision speed-up, Table B.3; the best adapted point of the GPU for the task),
+  or, for an accelerator the thesis did not see, its hardware trend at the accelerator's launch.
+* (b) **peak-tensor** - FLOPs over the dense FP16 tensor peak per Watt of TDP (what the book used
+  before the chain; it ignores the precision the run used).
+* (c) **chain** - :mod:`infertrends.chain` with the run's precision, batch and tokens, the sourced
+  central factors, at the measurement's boundary (accelerator or node).
+
+The ratio measured / estimated says how far each method is from the meter.  A single factor
+fitted to the ratios is a *calibration*; :func:`leave_one_study_out` tests whether it transfers.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+import infertrends.chain as chain
 import infertrends.data as data
-import infertrends.extension as ext
-import infertrends.units as units
+import infertrends.energy as energy
+import infertrends.estimate as estimate
+import infertrends.hardware as hardware
 
-#: FLOPs of one inference, by a pattern of the measured model: (GFLOPs, unit, how it is obtained).
-MODEL_FLOPS: dict[str, tuple[str, str]] = {
-    r"^ResNet-50": ("resnet50", "image"),
-    r"^AlexNet": ("alexnet", "image"),
-    r"^BERT-Large": ("bert_large_384", "query of 384 tokens"),
-    r"^Llama-2-7b": ("llama2_7b", "output token"),
-    r"^Llama-2-13b": ("llama2_13b", "output token"),
-    r"^Llama 3.1 8B": ("llama31_8b", "output token"),
+METHODS: dict[str, str] = {
+    "thesis": "thesis's method (adapted peak at TDP)",
+    "peak_tensor": "dense FP16 tensor peak at TDP",
+    "chain": "the chain (roofline, activity power, boundary)",
 }
 
-#: Peak hardware, by a pattern of the measured hardware: (accelerator as in the data, note).
-HARDWARE: dict[str, tuple[str, str]] = {
-    r"A100": ("A100", "Table B.1: A100 FP16/FP32 tensor, 312 TFLOPS at 400 W"),
-    r"H100-PCIe": ("NVIDIA H100 PCIe", "extension: H100 PCIe dense FP16 tensor"),
-    r"H100-SXM": ("NVIDIA H100 SXM", "extension: H100 SXM dense FP16 tensor"),
-    r"^NVIDIA H100 \(variant not stated": ("NVIDIA H100 SXM", "extension: H100 SXM assumed (the source does not "
-                                                              "say which H100)"),
-    r"^NVIDIA L4": ("NVIDIA L4", "extension: L4 dense FP16 tensor"),
-}
+#: Input tokens assumed for chat rows whose source does not state the prompt length.
+ASSUMED_INPUT_TOKENS = 500
 
 
-def model_gflops(key: str) -> tuple[float, str]:
-    """GFLOPs of one inference unit for the measured models, from the book's data."""
+@dataclass(frozen=True)
+class Work:
+    """What was measured, in the chain's terms."""
+
+    workload: str
+    task: str  # CV or NLP, for the thesis's adapted peak or trend
+    gflops: float | None = None  # vision, encoder: per image or sequence
+    params_millions: float | None = None
+    llm_name: str | None = None
+    per: str = "unit"  # "query": the measurement is per response; "token": per output token
+    note: str = ""
+
+
+def _work(model: str, row: pd.Series) -> Work | None:
+    """The measured work, matched explicitly by the model's name (None: no FLOP count for it)."""
     vision = data.vision().set_index("model")
     language = data.language().set_index("model")
-    llms = data.load_extension("llm_extension").set_index("model")
-    per_param = ext.FLOPS_PER_PARAMETER_PER_TOKEN
-    if key == "alexnet":
-        return float(vision.loc["AlexNet", "gflops"]), "Table A.3 AlexNet"
-    if key == "resnet50":
-        return float(vision.loc["ResNet-50", "gflops"]), "Table A.3 ResNet-50 (v1; MLPerf runs v1.5, slightly more)"
-    if key == "bert_large_384":
-        row = language.loc["BERT Large"]
-        return (float(row["gflops"]) * 384 / row["input_tokens"],
-                f"Table A.4 BERT Large, {row['gflops']:g} GFLOPs per {int(row['input_tokens'])} tokens, scaled "
-                "linearly to MLPerf's 384 (attention's quadratic term left out)")
-    if key == "llama31_8b":
-        return per_param * float(llms.loc["Llama 3.1 8B", "active_params_billions"]), "2 x 8B parameters"
-    if key == "llama2_7b":
-        return per_param * 7.0, "2 x 7B parameters (nominal size in the model's name)"
-    if key == "llama2_13b":
-        return per_param * 13.0, "2 x 13B parameters (nominal size in the model's name)"
-    raise KeyError(key)
-
-
-def peak_gflops_per_watt(accelerator: str) -> float:
-    """Peak dense FP16 tensor GFLOPS per Watt of TDP of an accelerator in the data."""
-    acc = ext.accelerators("tensor").set_index("accelerator")
-    if accelerator not in acc.index:
-        raise KeyError(f"accelerator {accelerator!r} not in the data")
-    return float(acc.loc[accelerator, "gflops_per_watt"])
-
-
-def _match(patterns: dict[str, tuple[str, str]], text: str) -> tuple[str, str] | None:
-    for pattern, value in patterns.items():
-        if re.search(pattern, text):
-            return value
+    if model.startswith("ResNet-50"):
+        r = vision.loc["ResNet-50"]
+        return Work("vision", "CV", float(r["gflops"]), float(r["params_millions"]),
+                    note="Table A.3 ResNet-50 (v1; MLPerf runs v1.5, slightly more)")
+    if model.startswith("BERT-Large"):
+        r = language.loc["BERT Large"]
+        tokens = float(row["input_tokens"])
+        return Work("encoder", "NLP", float(r["gflops"]) * tokens / r["input_tokens"], float(r["params_millions"]),
+                    note=f"Table A.4 BERT Large, {r['gflops']:g} GFLOPs per {int(r['input_tokens'])} tokens, scaled "
+                         f"linearly to {tokens:g} (MLPerf's maximum; shorter queries are not padded)")
+    names = {r"^Llama-2-7b": "Llama 2 7B", r"^Llama-2-13b": "Llama 2 13B", r"^Llama 3.1 8B": "Llama 3.1 8B"}
+    for pattern, name in names.items():
+        if re.search(pattern, model):
+            per = "token" if row["unit_of_inference"] == "output token" else "query"
+            return Work("llm-query", "NLP", llm_name=name, per=per,
+                        note=f"{name} architecture (data/extension/llm_architecture.csv)")
     return None
 
 
+def _tokens(row: pd.Series) -> tuple[int, float, str]:
+    inp = row["input_tokens"]
+    note = ""
+    if pd.isna(inp):
+        inp, note = ASSUMED_INPUT_TOKENS, f"input tokens not stated: {ASSUMED_INPUT_TOKENS} assumed"
+    return int(inp), float(row["output_tokens"]), note
+
+
+def thesis_gflops_per_watt(accelerator: str, task: str, launch: pd.Timestamp | None) -> tuple[float, str]:
+    """Method (a): the best adapted point of Table B.3 for the GPU and task, else the trend at launch."""
+    b3 = hardware.table_b3()
+    gpu = {"NVIDIA A100 SXM 80GB": "A100"}.get(accelerator, accelerator)  # same chip, peaks and TDP
+    pts = b3[(b3["gpu"] == gpu) & (b3["group"] == task)]
+    if len(pts):
+        best = pts.loc[pts["gflops_per_watt"].idxmax()]
+        return float(best["gflops_per_watt"]), f"Table B.3 adapted {gpu} ({best['precision']}, {task})"
+    if launch is None or pd.isna(launch):
+        return np.nan, "no launch date for the thesis's trend"
+    trend = energy.hardware_trend(task, energy.Assumptions())
+    return float(trend.predict(pd.Series([launch]))[0]), f"thesis's {task} trend at launch {launch.date()}"
+
+
+def _thesis_flops(w: Work, row: pd.Series) -> float:
+    """FLOPs of one measured unit as the thesis counts them (2 x parameters per token for LLMs)."""
+    if w.llm_name is None:
+        return w.gflops * 1e9
+    m = chain.llm(w.llm_name)
+    i, o, _ = _tokens(row)
+    tokens = 1.0 if w.per == "token" else i + o
+    return chain.FLOPS_PER_PARAM * m.active * 1e9 * tokens
+
+
+def _chain_joules(w: Work, row: pd.Series, hw: chain.Hardware, boundary: str) -> tuple[float, str, int]:
+    """Method (c): the chain at the run's precision, batch and boundary, central factors."""
+    precision = row["precision_used"] or "bf16"  # not stated: the model's own (Llama 3.1 ships in BF16)
+    r = estimate.Request(workload=w.workload, accelerator=hw.name, count=hw.count, precision=precision,
+                         batch=int(row["batch"]) if not pd.isna(row["batch"]) else 1, boundary=boundary,
+                         gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None,
+                         cap_batch=True)
+    f = estimate.default_factors(precision, boundary, hw.name)
+    if w.llm_name is None:
+        steps = estimate.steps_for(None, r, r.batch)
+        batch = r.batch
+    else:
+        m = chain.llm(w.llm_name)
+        i, o, _ = _tokens(row)
+        r = estimate.Request(**{**r.__dict__, "input_tokens": i, "output_tokens": int(round(o)),
+                                "params_billions": m.params_billions})
+        batch = estimate.fitting_batch_for(m, r, hw)
+        steps = estimate.steps_for(m, r, batch)
+    total, bounds = 0.0, []
+    for step, n in steps:
+        res = chain.run(step, hw, f)
+        total += n * res.joules[boundary]
+        bounds.append(res.bound)
+    if w.per == "token":
+        total /= float(row["output_tokens"])
+    return total, "/".join(dict.fromkeys(bounds)), batch
+
+
 def comparison() -> pd.DataFrame:
-    """Every measurement with the book's estimate, the ratio and the utilisation it implies."""
+    """Every measurement with the three estimates, their ratios and how each was matched."""
     m = data.load_extension("measurements")
+    specs = chain.spec_table().set_index("accelerator")
     rows = []
     for _, r in m.iterrows():
-        model = _match(MODEL_FLOPS, r["model"])
-        hw = _match(HARDWARE, r["hardware"])
-        measured = float(r["measured_joules_per_inference"])
-        unit = r["unit_of_inference"]
-        tokens = re.search(r"mean ([\d.]+) output tokens", unit)
-        if tokens and model and model[1] == "output token":
-            measured = measured / float(tokens.group(1))  # per response -> per output token
-            unit = f"output token (measured per response / {tokens.group(1)} tokens)"
-        row = dict(study=r["study"], model=r["model"], hardware=r["hardware"], unit=unit,
-                   boundary=r["measurement_boundary"], measured_joules=measured, release_date=r["release_date"],
-                   source_url=r["source_url"], gflops=np.nan, gflops_note="", accelerator="", peak_gflops_per_watt=np.nan,
-                   estimated_joules=np.nan, ratio=np.nan, implied_utilisation=np.nan,
-                   matched="no: " + ("model FLOPs unknown" if not model else "hardware not in the data"))
-        if model and hw:
-            gflops, note = model_gflops(model[0])
-            eff = peak_gflops_per_watt(hw[0])
-            est = units.to_base(gflops, "G") / units.to_base(eff, "G")
-            row.update(gflops=gflops, gflops_note=note, accelerator=hw[0], peak_gflops_per_watt=eff,
-                       estimated_joules=est, ratio=measured / est, implied_utilisation=est / measured,
-                       matched="yes")
-        rows.append(row)
+        w = _work(r["model"], r)
+        out = dict(study=r["study"], model=r["model"], hardware=r["hardware"], accelerator=r["accelerator"],
+                   count=r["hardware_count"], precision_used=r["precision_used"], batch=r["batch"],
+                   unit=r["unit_of_inference"], boundary=r["boundary"],
+                   measured_joules=float(r["measured_joules_per_inference"]), release_date=r["release_date"],
+                   source_url=r["source_url"], work_note="", bound="", batch_used=np.nan,
+                   **{f"{k}_joules": np.nan for k in METHODS}, thesis_basis="")
+        if w is None:
+            out["matched"] = "no: the model's FLOPs are not known (an average over models, or undisclosed)"
+        elif not r["accelerator"] or r["accelerator"] not in specs.index:
+            out["matched"] = "no: the accelerator is not in the energy model's data"
+        elif r["boundary"] not in ("accelerator", "node"):
+            out["matched"] = f"no: the meter's boundary ({r['boundary']}) is not one the chain computes"
+        else:
+            acc = r["accelerator"]
+            count = int(r["hardware_count"]) if not pd.isna(r["hardware_count"]) else 1
+            flops = _thesis_flops(w, r)
+            eff_a, basis = thesis_gflops_per_watt(acc, w.task, specs.loc[acc, "launch_date"])
+            out["thesis_joules"] = flops / (eff_a * 1e9) if not np.isnan(eff_a) else np.nan
+            out["thesis_basis"] = basis
+            fp16 = specs.loc[acc, "fp16_tensor_tflops_dense"]
+            if not pd.isna(fp16):
+                out["peak_tensor_joules"] = flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"])
+            try:
+                hw = chain.hardware(acc, r["precision_used"] or "bf16", count)
+                out["chain_joules"], out["bound"], out["batch_used"] = _chain_joules(w, r, hw, r["boundary"])
+            except chain.ChainError as err:
+                out["work_note"] = f"chain: {err}; "
+            out["work_note"] += w.note + ("; " + _tokens(r)[2] if w.llm_name and _tokens(r)[2] else "")
+            out["matched"] = "yes"
+        rows.append(out)
+    c = pd.DataFrame(rows)
+    for k in METHODS:
+        c[f"{k}_ratio"] = c["measured_joules"] / c[f"{k}_joules"]
+    c["family"] = np.select([c["study"].str.startswith("MLPerf"), c["study"].str.startswith("ML.ENERGY")],
+                            ["MLPerf Inference", "ML.ENERGY leaderboard"], "other")
+    return c
+
+
+def factor(ratio: pd.Series | np.ndarray) -> np.ndarray:
+    """How far off, either way: max(ratio, 1/ratio)."""
+    r = np.asarray(ratio, dtype=float)
+    return np.maximum(r, 1.0 / r)
+
+
+def summary(c: pd.DataFrame) -> pd.DataFrame:
+    """Per method: rows estimated, median measured/estimated, median and worst factor off."""
+    rows = []
+    for k, label in METHODS.items():
+        r = c[f"{k}_ratio"].dropna()
+        rows.append(dict(method=k, label=label, n=len(r), median_ratio=float(np.median(r)),
+                         median_factor=float(np.median(factor(r))), worst_factor=float(factor(r).max()),
+                         lowest_ratio=float(r.min()), highest_ratio=float(r.max())))
     return pd.DataFrame(rows)
 
 
-def implied_utilisation(kind: str = "MLPerf") -> float:
-    """Median utilisation implied by the matched measurements whose study starts with ``kind``."""
-    c = comparison()
-    sel = c[(c["matched"] == "yes") & c["study"].str.startswith(kind)]
-    if sel.empty:
-        raise ValueError(f"no matched measurement from {kind!r}")
-    return float(np.median(sel["implied_utilisation"]))
+def leave_one_study_out(c: pd.DataFrame) -> pd.DataFrame:
+    """For each method, fit one multiplicative calibration (geometric mean of measured/estimated) on
+    every study but one and predict the held-out study's rows; one row per method and held-out study."""
+    rows = []
+    for k in METHODS:
+        sub = c.dropna(subset=[f"{k}_ratio"])
+        for study, held in sub.groupby("study", sort=True):
+            train = sub[sub["study"] != study]
+            if train.empty:
+                continue
+            cal = float(np.exp(np.log(train[f"{k}_ratio"]).mean()))
+            after = held[f"{k}_ratio"] / cal
+            rows.append(dict(method=k, held_out=study, n_held=len(held), calibration=cal,
+                             factor_before=float(factor(held[f"{k}_ratio"]).max()),
+                             factor_after=float(factor(after).max())))
+    return pd.DataFrame(rows)

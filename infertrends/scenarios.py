@@ -70,7 +70,7 @@ class Reference:
 
 def references(estimates: str = "recomputed") -> list[Reference]:
     """The reference workloads: four vision models, BERT-Base, and two LLMs per token and per query."""
-    cv = scaling.vision_models(estimates).set_index("model")
+    cv = scaling.vision_models(estimates).drop_duplicates("model", keep="first").set_index("model")  # first row, as Table A.3 lists it
     nlp = data.language().set_index("model")
     llms = data.load_extension("llm_extension").set_index("model")
     out = [Reference(m, "vision", "CV", m, cv.loc[m, "release_date"], float(cv.loc[m, "gflops"]),
@@ -105,7 +105,7 @@ class Scenario:
         """The chain's factors of this scenario (the thesis's special case for the thesis)."""
         if self.accelerator is None:
             return chain.thesis_factors()
-        return estimate.factors(self.precision, self.boundary, self.ends)
+        return estimate.factors(self.precision, self.boundary, self.ends, self.accelerator)
 
     def settings(self) -> str:
         """A one-line statement of what the scenario assumes."""
