@@ -14,7 +14,7 @@ help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
 	@echo "make test                 build, then run the whole test suite"
 	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
-	@echo "make scenarios            run the energy chapter under every named scenario (runs/scenarios/)"
+	@echo "make scenarios            every reference workload under every named scenario (runs/scenarios/*.csv)"
 	@echo "make update-references    re-execute chapters and overwrite the nbval references"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
 
@@ -33,7 +33,7 @@ chapter: $(STAMP)
 	$(BIN)/python -m infertrends run $(NAME) $(PARAMS)
 
 scenarios: $(STAMP)
-	$(BIN)/python -m infertrends scenarios --jobs $(JOBS)
+	$(BIN)/python -m infertrends scenarios
 
 update-references: $(STAMP)
 	$(BIN)/python -m infertrends references --jobs $(JOBS)

@@ -394,30 +394,21 @@ def update_references(jobs: int = 2) -> list[Path]:
     return written
 
 
-def sweep(out_root: Path | None = None, html: bool = True, jobs: int = 2) -> Path:
-    """Run the energy chapter under every named scenario; write ``comparison.csv`` beside the runs."""
+def sweep(out_root: Path | None = None) -> Path:
+    """Every reference workload under every named scenario, through the one energy chain.
+
+    Writes ``<out>/<scenario>.csv`` (that scenario's rows) and ``<out>/comparison.csv`` (all rows,
+    as the sensitivity chapter's table ``scenario-comparison.csv``).
+    """
     import infertrends.scenarios as scenarios
 
     out_root = Path(out_root or ROOT / "runs" / "scenarios").resolve()
     named = scenarios.scenarios()
     log(f"scenario sweep: {', '.join(named)} -> {out_root}")
-    failures = []
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(named)))) as pool:
-        futures = {pool.submit(rerun, "energy", sc.params, out_root / name, html): name for name, sc in named.items()}
-        for fut in as_completed(futures):
-            try:
-                fut.result()
-                log(f"scenario {futures[fut]}: done")
-            except Exception as err:  # report every failing scenario
-                failures.append(f"{futures[fut]}: {err}")
-    if failures:
-        raise BuildError("scenario sweep failed:\n  " + "\n  ".join(failures))
-    frames = []
+    comparison = scenarios.comparison()
     for name in named:
-        ref = pd.read_csv(out_root / name / "execution" / "data" / "energy-reference-models.csv")
-        frames.append(ref.assign(scenario=name))
-    comparison = pd.concat(frames, ignore_index=True)[["scenario", "task", "model", "gflops", "release_date",
-                                                       "hardware", "gflops_per_watt", "joules"]]
+        write_csv(comparison[comparison["scenario"] == name], out_root / f"{name}.csv")
+        log(f"scenario {name}: {out_root / (name + '.csv')}")
     target = out_root / "comparison.csv"
     write_csv(comparison, target)
     log(f"comparison: {target}")

@@ -29,10 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     p_ref = sub.add_parser("references", help="re-execute chapters and overwrite the nbval reference notebooks")
     p_ref.add_argument("--jobs", type=int, default=2)
 
-    p_sw = sub.add_parser("scenarios", help="run the energy chapter under every named scenario (papermill)")
+    p_sw = sub.add_parser("scenarios", help="every reference workload under every named scenario, through the "
+                          "energy chain (CSV files)")
     p_sw.add_argument("--out", type=Path, default=None, help="output folder (default runs/scenarios)")
-    p_sw.add_argument("--no-html", action="store_true", help="skip the HTML pages")
-    p_sw.add_argument("--jobs", type=int, default=2)
 
     p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values")
     p_par.add_argument("chapter", nargs="?", default=None)
@@ -52,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             build.rerun(args.chapter, params.parse_cli(args.chapter, args.param), out=args.out,
                         html=not args.no_html)
         elif args.command == "scenarios":
-            build.sweep(args.out, html=not args.no_html, jobs=args.jobs)
+            build.sweep(args.out)
         elif args.command == "references":
             build.update_references(jobs=args.jobs)
         elif args.command == "params":

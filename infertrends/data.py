@@ -390,7 +390,7 @@ MEASUREMENTS = TableSpec(
                "(`accelerator_specs.csv`); empty if it is not there", required=False),
         Column("precision_used", "enum", "precision of the run's matrix work, from its code or configuration",
                allowed=("", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"), required=False),
-        Column("batch", "int", "batch size of the run (per accelerator's engine for MLPerf; maximum for serving "
+        Column("batch", "int", "batch size of the run (per accelerator for MLPerf's gpu_batch_size; the maximum for serving "
                "engines)", "count", positive=True, required=False),
         Column("input_tokens", "int", "input tokens per query (language rows)", "tokens", positive=True,
                required=False),

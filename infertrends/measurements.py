@@ -110,8 +110,10 @@ def _thesis_flops(w: Work, row: pd.Series) -> float:
 def _chain_joules(w: Work, row: pd.Series, hw: chain.Hardware, boundary: str) -> tuple[float, str, int]:
     """Method (c): the chain at the run's precision, batch and boundary, central factors."""
     precision = row["precision_used"] or "bf16"  # not stated: the model's own (Llama 3.1 ships in BF16)
+    # MLPerf's batch is per accelerator (gpu_batch_size); a serving engine's runs on one accelerator
+    per_acc = int(row["batch"]) if not pd.isna(row["batch"]) else 1
     r = estimate.Request(workload=w.workload, accelerator=hw.name, count=hw.count, precision=precision,
-                         batch=int(row["batch"]) if not pd.isna(row["batch"]) else 1, boundary=boundary,
+                         batch=per_acc * hw.count, boundary=boundary,
                          gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None,
                          cap_batch=True)
     f = estimate.default_factors(precision, boundary, hw.name)

@@ -144,12 +144,13 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("precision", "adapted", "peak rates used: FP32 plus mixed precision adapted with NGC speed-ups "
               "(thesis), FP32 only, or each GPU's theoretical tensor peak", str,
               choices=("adapted", "fp32", "tensor-peak")),
-        Param("utilisation", 1.0, "fraction of peak FLOPS achieved; published large-model utilisation is 0.2-0.56 "
-              "in training and up to 0.76 in batched prefill (data/external_values.csv)", float, minimum=0.01,
-              maximum=1.0),
-        Param("power_fraction", 1.0, "average power drawn as a fraction of TDP; measured 0.2-0.43 in LLM decode "
-              "and 0.76 for a busy node (data/external_values.csv)", float, minimum=0.05, maximum=1.5),
-        Param("host_overhead", 1.0, "server power over accelerator power (CPU, memory); 1.43-1.60 in Google's "
+        Param("utilisation", 1.0, "fraction of the peak chosen by `precision` that is achieved (thesis: 1); "
+              "published model-FLOPs utilisations (0.2-0.76, data/external_values.csv) are fractions of dense "
+              "tensor peaks, so they belong with precision 'tensor-peak'", float, minimum=0.01, maximum=1.0),
+        Param("power_fraction", 1.0, "average accelerator power as a fraction of its TDP (thesis: 1); measured "
+              "0.2-0.43 in LLM decode on an H200 (data/external_values.csv); a whole node's power fraction "
+              "already includes the host and does not belong here", float, minimum=0.05, maximum=1.5),
+        Param("host_overhead", 1.0, "node power over accelerator power (CPU, memory); 1.43-1.60 in Google's "
               "Gemini serving (data/external_values.csv)", float, minimum=1.0, maximum=5.0),
         Param("pue", 1.0, "data-centre power usage effectiveness; 1.10 (Google fleet 2023) to 1.58 (industry "
               "average 2023) (data/external_values.csv)", float, minimum=1.0, maximum=3.0),

@@ -79,21 +79,6 @@ def test_tensor_peak_takes_each_gpus_best_precision():
     assert a100["precision"] == "FP16/FP32 Tensor" and a100["gflops_per_watt"] == pytest.approx(312e3 / 400)
 
 
-def test_scenarios_are_valid_energy_parameters_with_sources():
-    external = set(data.load("external_values")["key"])
-    for name, sc in scenarios.scenarios().items():
-        params.validate("energy", sc.params)  # raises if a scenario drifts from the chapter's parameters
-        sc.assumptions()
-        for param, source in sc.sources.items():
-            assert param in sc.params, f"{name}: source given for unset parameter {param}"
-            key = source.split(" ")[0]
-            assert key in external or source.startswith(("assumption:", "measurements:")), \
-                f"{name}: {param} has no sourced value"
-        for param in sc.params:
-            assert param in sc.sources, f"{name}: parameter {param} has no source"
-    assert scenarios.scenarios()["thesis"].assumptions() == energy.Assumptions()
-
-
 def test_human_references():
     w = energy.human_watts()
     assert w["internal"] == pytest.approx(2000 * 4184 / 86400)

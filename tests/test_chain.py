@@ -1,0 +1,211 @@
+"""The one energy chain: hand calculations, boundaries and baselines, and the `estimate` command."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import infertrends.chain as chain
+import infertrends.energy as energy
+import infertrends.estimate as estimate
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args], capture_output=True, text=True)
+
+
+# --- the chain's arithmetic against hand calculations ---------------------------------------------
+
+def test_thesis_is_the_special_case():
+    """FLOPs over GFLOPS/W: AlexNet's 1.43 GFLOPs (Table A.3) on 10 GFLOPS/W is 0.143 J."""
+    step = chain.Step(flops=1.43e9, bytes=0.0, units=1.0)
+    res = chain.run(step, chain.efficiency_point(10.0), chain.thesis_factors())
+    assert res.joules == {"accelerator": pytest.approx(0.143), "node": pytest.approx(0.143),
+                          "facility": pytest.approx(0.143)}
+    assert energy.joules(np.array([1.43]), np.array([10.0]))[0] == pytest.approx(0.143)
+
+
+def test_roofline_and_power_by_hand():
+    """A 100 TFLOPS, 1 TB/s, 500 W device with idle 100 W; f_c = 0.5, f_m = 0.8, k = 0.5, host 1.5, PUE 1.2."""
+    hw = chain.Hardware("toy", "bf16", 100.0, 500.0, "dense tensor peak", bandwidth_gb_s=1000.0, memory_gb=80.0,
+                        idle_watts=100.0)
+    f = chain.Factors(compute_fraction=0.5, memory_fraction=0.8, memory_power=0.5, host_overhead=1.5, pue=1.2)
+    # compute-bound: 1e15 FLOPs take 1e15 / 5e13 = 20 s; 1e12 bytes would take 1.25 s
+    res = chain.run(chain.Step(flops=1e15, bytes=1e12, units=10.0), hw, f)
+    assert res.bound == "compute" and res.seconds_per_unit == pytest.approx(2.0)
+    u_m = 1e12 / (20 * 1e12)  # 0.05 of the bandwidth
+    watts = 500 * (0.2 + 0.8 * (0.5 + 0.5 * u_m))  # idle share 100/500 = 0.2
+    assert res.accelerator_watts == pytest.approx(watts)
+    assert res.joules["accelerator"] == pytest.approx(watts * 20 / 10)
+    assert res.joules["node"] == pytest.approx(watts * 2 * 1.5)
+    assert res.joules["facility"] == pytest.approx(watts * 2 * 1.5 * 1.2)
+    # memory-bound: 1e13 bytes take 12.5 s, 1e12 FLOPs 0.02 s
+    res = chain.run(chain.Step(flops=1e12, bytes=1e13, units=1.0), hw, f)
+    assert res.bound == "memory" and res.seconds_per_unit == pytest.approx(12.5)
+    assert res.power_fraction == pytest.approx(0.2 + 0.8 * (1e12 / (12.5 * 1e14) + 0.5 * 0.8))
+
+
+def test_power_follows_activity():
+    hw = chain.Hardware("toy", "bf16", 100.0, 500.0, "dense tensor peak", bandwidth_gb_s=1000.0)
+    step = chain.Step(flops=1e15, bytes=0.0, units=1.0)
+    fracs = [chain.run(step, hw, chain.Factors(compute_fraction=fc, idle_fraction=0.1)).power_fraction
+             for fc in (0.2, 0.5, 1.0)]
+    assert fracs == pytest.approx([0.1 + 0.9 * 0.2, 0.1 + 0.9 * 0.5, 1.0])
+
+
+def test_kv_cache_of_known_architectures():
+    """Llama 3.1 70B: 80 layers x 8 KV heads x 128 x (K, V) x 2 bytes = 327,680 bytes per token in BF16;
+    DeepSeek-V3's latent attention caches 576 elements per layer: 61 x 576 x 2 bytes."""
+    assert chain.llm("Llama 3.1 70B").kv_bytes_per_token("bf16") == 80 * 8 * 128 * 2 * 2
+    assert chain.llm("DeepSeek-V3").kv_bytes_per_token("bf16") == 61 * 576 * 2
+    assert chain.llm("GPT-3 175B").kv_bytes_per_token("fp8") == 96 * 96 * 128 * 2 * 1
+
+
+def test_mixture_of_experts_weights_touched():
+    m = chain.LLM(params_billions=46.7, active_params_billions=12.9)
+    assert m.weight_bytes_touched("bf16", 1) == pytest.approx(12.9e9 * 2)
+    assert m.weight_bytes_touched("bf16", 10_000) == pytest.approx(46.7e9 * 2)
+    two = 46.7e9 * (1 - (1 - 12.9 / 46.7) ** 2) * 2
+    assert m.weight_bytes_touched("bf16", 2) == pytest.approx(two)
+
+
+def test_largest_batch_by_hand():
+    """Llama 3.1 70B in BF16 on 2 H100 (160 GB): 140 GB of weights leave 20 GB for 1,000-token contexts
+    of 327,680 bytes a token: 61 sequences."""
+    hw = chain.hardware("NVIDIA H100 SXM", "bf16", count=2)
+    assert chain.max_batch(chain.llm("Llama 3.1 70B"), hw, "bf16", 1000) == int(20e9 // (1000 * 327_680))
+
+
+def test_accelerator_peaks_are_dense():
+    """NVIDIA prints the H100 SXM's BF16 tensor peak as 1,979 TFLOPS with sparsity; the dense peak is half."""
+    assert chain.hardware("NVIDIA H100 SXM", "bf16").peak_tflops == pytest.approx(1979 / 2, rel=1e-3)
+    assert chain.hardware("A100", "fp16").peak_tflops == 312.0  # Table B.1
+
+
+# --- boundaries and baselines -------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, slot, precision, message", [
+    ("power_fraction_node_h100", "idle_fraction", None, "node boundary relative to rated node power"),
+    ("mfu_training_h100", "compute_fraction", "fp32", "needs the accelerator boundary relative to fp32 peak"),
+    ("pue_hyperscale", "host_overhead", None, "needs the node boundary relative to accelerator power"),
+    ("host_overhead_gemini", "pue", None, "needs the facility boundary relative to node power"),
+])
+def test_values_at_the_wrong_boundary_or_baseline_are_refused(key, slot, precision, message):
+    with pytest.raises(chain.ChainError, match=message):
+        chain.sourced(key, slot, precision=precision)
+
+
+def test_matching_values_are_accepted():
+    assert chain.sourced("mfu_training_h100", "compute_fraction", precision="bf16") == 0.47
+    assert chain.sourced("pue_industry_average", "pue") == 1.58
+
+
+@pytest.mark.parametrize("bad", [dict(compute_fraction=0.0), dict(memory_fraction=1.5), dict(pue=0.9),
+                                 dict(host_overhead=float("nan")), dict(idle_fraction=float("inf"))])
+def test_factors_out_of_range_are_refused(bad):
+    with pytest.raises(chain.ChainError):
+        chain.Factors(**bad)
+
+
+# --- the estimate command --------------------------------------------------------------------------
+
+def test_estimate_help_documents_the_interface():
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", "--help"], capture_output=True, text=True)
+    assert proc.returncode == 0
+    for option in ("--workload", "--accelerator", "--count", "--precision", "--batch", "--gflops", "--params-billions",
+                   "--active-params-billions", "--input-tokens", "--output-tokens", "--cap-batch", "--boundary",
+                   "--json", "--list-accelerators", "vision,encoder,llm-prefill,llm-decode,llm-query",
+                   "fp32,tf32,fp16,bf16,fp8,int8", "accelerator,node,facility"):
+        assert option in proc.stdout, option
+
+
+def test_list_accelerators():
+    proc = cli("--list-accelerators")
+    assert proc.returncode == 0
+    names = proc.stdout.splitlines()
+    assert "NVIDIA H100 SXM" in names and "A100" in names and names == sorted(names)
+
+
+def test_estimate_json_for_a_vision_model_by_hand():
+    """ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8, batch 256, on one A100 (624 TOPS, 1,555 GB/s,
+    400 W), accelerator boundary, central factors: f_c 0.47, idle = the generic 0.132 (no sourced A100-40GB idle)."""
+    proc = cli("--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
+               "--gflops", "7.6", "--params-billions", "0.0256", "--boundary", "accelerator", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert {"joules_per_unit", "unit", "low", "high", "bound", "batch_used", "factors"} <= set(out)
+    t = 256 * 7.6e9 / (0.47 * 624e12)
+    u_m = 25.6e6 / (t * 1555e9)
+    idle = 0.132
+    k = (0.31 - idle) / ((1 - idle) * 0.60)
+    joules = 400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 256
+    assert out["joules_per_unit"] == pytest.approx(joules, rel=1e-9)
+    assert out["unit"] == "image" and out["bound"] == "compute" and out["batch_used"] == 256
+    assert out["low"] < out["joules_per_unit"] < out["high"]
+
+
+def test_estimate_decode_is_memory_bound_and_caps_the_batch():
+    args = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--count", "2", "--precision", "bf16",
+            "--params-billions", "70", "--input-tokens", "900", "--output-tokens", "200", "--boundary", "facility"]
+    too_big = cli(*args, "--batch", "500")
+    assert too_big.returncode == 2
+    assert too_big.stderr.count("\n") == 1 and "largest that fits is" in too_big.stderr
+    capped = cli(*args, "--batch", "500", "--cap-batch", "--json")
+    assert capped.returncode == 0, capped.stderr
+    out = json.loads(capped.stdout)
+    largest = int(too_big.stderr.split("largest that fits is ")[1].split()[0])
+    assert out["batch_used"] == largest < 500 and out["bound"] == "memory" and out["unit"] == "output token"
+
+
+@pytest.mark.parametrize("args, option", [
+    (["--accelerator", "Nonexistent GPU"], "unknown accelerator"),
+    (["--accelerator", "Tesla V100", "--precision", "int8"], "no sourced dense int8 peak"),
+    (["--batch", "0"], "--batch"),
+    (["--batch", "-3"], "--batch"),
+    (["--gflops", "nan"], "--gflops"),
+    (["--gflops", "inf"], "--gflops"),
+    (["--precision", "fp4"], "--precision"),
+    (["--boundary", "rack"], "--boundary"),
+])
+def test_estimate_errors_are_one_line_with_status_2(args, option):
+    base = {"--workload": "vision", "--accelerator": "A100", "--precision": "fp16", "--batch": "8", "--gflops": "4",
+            "--boundary": "node"}
+    for k, v in zip(args[::2], args[1::2]):
+        base[k] = v
+    proc = cli(*[x for kv in base.items() for x in kv])
+    assert proc.returncode == 2
+    lines = [l for l in proc.stderr.splitlines() if l.strip()]
+    assert option in lines[-1]
+    assert "Traceback" not in proc.stderr
+
+
+def test_estimate_needs_the_workloads_inputs():
+    proc = cli("--workload", "llm-query", "--accelerator", "NVIDIA H100 SXM", "--precision", "bf16", "--boundary",
+               "node", "--params-billions", "8")
+    assert proc.returncode == 2 and "--input-tokens" in proc.stderr
+
+
+def test_default_architecture_is_close_to_a_known_model():
+    """Without flags, a 70B model gets layers near Llama 3.1 70B's 80 and a GQA-sized KV cache."""
+    d = chain.default_architecture(70.0)
+    assert 50 <= d.n_layers <= 110
+    assert d.kv_elements_per_layer == pytest.approx(2 * 8 * 128)  # the median model uses 8 KV heads of 128
+    assert math.isfinite(d.attention_width)
+
+
+def test_scenarios_use_sourced_values_at_their_boundaries():
+    import infertrends.scenarios as scenarios
+
+    for sc in scenarios.scenarios().values():
+        sc.factors()  # raises ChainError on a boundary or baseline mismatch
+    c = scenarios.comparison()
+    cnn = c[(c["workload"] == "vision") & (c["scenario"] != "thesis")]
+    assert (cnn["bound"] != "").all()
+    decode = c[(c["workload"] == "llm-decode") & (c["scenario"] == "datacenter-typical")]
+    assert (decode["bound"] == "memory").all()
+    assert estimate.factors("bf16").pue == 1.58
