@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -54,3 +57,19 @@ def thesis_path() -> Path:
 @pytest.fixture(scope="session")
 def thesis_text() -> str:
     return thesis_path().read_text(encoding="utf-8")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(html):
+    """The built site served on 127.0.0.1 (a free port), for browser tests."""
+    handler = functools.partial(QuietHandler, directory=str(html))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()

@@ -1,0 +1,64 @@
+"""The in-page calculator of the sensitivity chapter, driven in a real browser (Playwright + Debian's
+Chromium, offline): moving a slider changes the shown Joules exactly as the Python chain says."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+import infertrends.chain as chain
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+def shown_joules(page, rows: pd.DataFrame) -> dict[str, float]:
+    """The calculator's value labels ("0.01374 J per image"), read from the SVG in data order."""
+    texts = page.locator("#fig-calculator svg text").all_text_contents()
+    values = [re.fullmatch(r"([0-9.e+-]+) J per (.+)", t.strip()) for t in texts]
+    values = [m for m in values if m]
+    assert [m.group(2) for m in values] == list(rows["unit"]), "labels not in the calculator's data order"
+    return {ref: float(m.group(1)) for ref, m in zip(rows["reference"], values)}
+
+
+def expected(rows: pd.DataFrame, v: dict[str, float]) -> dict[str, float]:
+    """The Python chain (infertrends.chain.energy) for each calculator row."""
+    out = {}
+    for r in rows.itertuples():
+        hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
+        step = chain.Step(flops=r.flops, bytes=r.bytes, units=r.units)
+        e = chain.energy(step, hw, v["fc"], v["fm"], v["idle"], v["k"], v["host"], v["pue"])
+        out[r.reference] = float(e["facility"])
+    return out
+
+
+def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server):
+    rows = pd.read_csv(html / "data" / "calculator.csv")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                    args=["--no-sandbox", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
+        page.goto(f"{server}/chapters/sensitivity.html")
+        page.wait_for_selector("#fig-calculator svg text")
+        inputs = page.locator("#fig-calculator input[type=range]")
+        names = ["fc", "fm", "idle", "k", "host", "pue"]
+        assert inputs.count() == len(names)
+        start = {n: float(inputs.nth(i).input_value()) for i, n in enumerate(names)}
+        before = shown_joules(page, rows)
+        for ref, value in expected(rows, start).items():
+            assert before[ref] == pytest.approx(value, rel=1e-3), ref  # labels show 4 significant digits
+        # move the achieved fraction of the peak and the PUE
+        inputs.nth(0).fill("0.8")
+        inputs.nth(5).fill("1.2")
+        page.wait_for_timeout(300)
+        after = shown_joules(page, rows)
+        moved = {**start, "fc": 0.8, "pue": 1.2}
+        for ref, value in expected(rows, moved).items():
+            assert after[ref] == pytest.approx(value, rel=1e-3), ref
+        vision = rows[rows["unit"] == "image"]["reference"]
+        assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
+        page.screenshot(path=str(html.parent / "calculator-test.png"))
+        browser.close()
