@@ -12,7 +12,6 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-import infertrends.chain as chain
 import infertrends.constants as C
 import infertrends.data as data
 import infertrends.fits as fits
@@ -24,15 +23,15 @@ import infertrends.units as units
 def joules(gflops: pd.Series | np.ndarray, gflops_per_watt: pd.Series | np.ndarray) -> np.ndarray:
     """Joules of forward passes of ``gflops`` on hardware of ``gflops_per_watt`` (Eq. 5.2).
 
-    The thesis's estimate as the special case of the book's one chain (:mod:`infertrends.chain`):
-    compute only, full use of the peak, power at TDP, the accelerator alone.  GFLOPs -> FLOPs,
-    GFLOPS/W -> a peak of GFLOPS per Watt of a 1 W device, FLOPs / (FLOPs/s) x W = J.
+    The thesis's estimate, which is the special case of the book's one chain
+    (:func:`infertrends.chain.thesis_factors`: compute only, full use of the peak, power at TDP,
+    the accelerator alone); a test checks that the two agree.  It is written out here in the
+    thesis's own arithmetic, FLOPs / (FLOPs per Joule), so that every reproduced number keeps its
+    last digit.  Units are carried explicitly: GFLOPs -> FLOPs, GFLOPS/W -> FLOPs/J.
     """
     flops = units.to_base(np.asarray(gflops, dtype=float), "G")
-    hw = chain.Hardware(name="thesis efficiency", precision="adapted", baseline="adapted peak", tdp_watts=1.0,
-                        peak_tflops=units.convert(np.asarray(gflops_per_watt, dtype=float), "G", "T"))
-    step = chain.Step(flops=flops, bytes=0.0, units=1.0)
-    return np.asarray(chain.energy(step, hw, 1.0, roofline=False, power_fraction=1.0)["accelerator"], dtype=float)
+    flops_per_joule = units.to_base(np.asarray(gflops_per_watt, dtype=float), "G")
+    return np.array([units.joules_per_inference(f, e) for f, e in zip(flops, flops_per_joule)])
 
 
 def joules_per_forward_pass(gflops: pd.Series | np.ndarray, release_dates: pd.Series, trend: fits.Trend) -> np.ndarray:
@@ -71,7 +70,8 @@ class Assumptions:
 
     Energy per forward pass = FLOPs / (peak FLOPs per Joule at TDP)
                               x power_fraction / utilisation x host_overhead x pue,
-    the compute side of the book's chain (:mod:`infertrends.chain`) with a fixed power.  The
+    the compute side of the book's chain (:mod:`infertrends.chain`) with a fixed power (a test
+    checks that they agree).  The
     utilisation is a fraction of the peak chosen by ``precision``: published model-FLOPs
     utilisations are fractions of dense tensor peaks, so they belong with ``tensor-peak``, not with
     the adapted or FP32 peaks; power fractions of a whole node already include the host.
@@ -154,11 +154,7 @@ def hardware_trend(task: str, a: Assumptions, level: float = 0.9) -> fits.Trend:
 def efficiency_and_joules(task: str, gflops: pd.Series, dates: pd.Series, a: Assumptions) -> pd.DataFrame:
     """Hardware assumed (``gpu``), its peak ``gflops_per_watt`` and the ``joules`` under ``a``."""
     out = peak_efficiency(task, dates, a)
-    hw = chain.Hardware(name="thesis efficiency", precision=a.precision, baseline=f"{a.precision} peak", tdp_watts=1.0,
-                        peak_tflops=units.convert(out["gflops_per_watt"].to_numpy(dtype=float), "G", "T"))
-    step = chain.Step(flops=units.to_base(np.asarray(gflops, dtype=float), "G"), bytes=0.0, units=1.0)
-    out["joules"] = chain.energy(step, hw, a.utilisation, roofline=False, power_fraction=a.power_fraction,
-                                 host_overhead=a.host_overhead, pue=a.pue)["facility"]
+    out["joules"] = joules(gflops, out["gflops_per_watt"]) * a.multiplier
     return out
 
 

@@ -209,3 +209,24 @@ def test_scenarios_use_sourced_values_at_their_boundaries():
     decode = c[(c["workload"] == "llm-decode") & (c["scenario"] == "datacenter-typical")]
     assert (decode["bound"] == "memory").all()
     assert estimate.factors("bf16").pue == 1.58
+
+
+def test_energy_chapter_arithmetic_is_the_chains_compute_side():
+    """The thesis chapters keep the thesis's own arithmetic; it must equal the chain's special case."""
+    import pandas as pd
+
+    import infertrends.scaling as scaling
+
+    cv = scaling.vision_models("recomputed")
+    a = energy.Assumptions(utilisation=0.4, power_fraction=0.7, host_overhead=1.3, pue=1.2)
+    book = energy.efficiency_and_joules("CV", cv["gflops"], cv["release_date"], a)
+    for g, eff, j in zip(cv["gflops"], book["gflops_per_watt"], book["joules"]):
+        step = chain.Step(flops=g * 1e9, bytes=0.0, units=1.0)
+        f = chain.Factors(compute_fraction=0.4, power_fraction=0.7, host_overhead=1.3, pue=1.2, roofline=False)
+        assert chain.run(step, chain.efficiency_point(eff), f).joules["facility"] == pytest.approx(j, rel=1e-12)
+    thesis = energy.joules(cv["gflops"], book["gflops_per_watt"])
+    for g, eff, j in zip(cv["gflops"], book["gflops_per_watt"], thesis):
+        step = chain.Step(flops=g * 1e9, bytes=0.0, units=1.0)
+        assert chain.run(step, chain.efficiency_point(eff), chain.thesis_factors()).joules["accelerator"] == \
+            pytest.approx(j, rel=1e-12)
+    assert isinstance(book, pd.DataFrame)
