@@ -40,6 +40,8 @@ BUILD = ROOT / "build"
 CACHE = BUILD / "cache"
 SITE = BUILD / "site"
 HTML = BOOK / "_build" / "html"
+#: Where jupyter-book writes (with its incremental caches) before the site is published to HTML.
+JB_OUT = BUILD / "jupyter-book"
 REFERENCES = ROOT / "tests" / "references"
 PACKAGE = Path(__file__).resolve().parent
 
@@ -328,12 +330,38 @@ def jupyter_book(site: Path, output: Path, strict: bool = True) -> None:
         raise BuildError(f"jupyter-book build failed (exit {proc.returncode}); see the warnings above")
 
 
+def publish_site(built: Path, target: Path, data: Path) -> None:
+    """Replace ``target`` with a copy of ``built`` in one step, only after a successful build.
+
+    Sphinx keeps files of earlier builds in its output (a table a chapter no longer writes);
+    the copy drops every file of ``data/`` that this build did not stage, so the published
+    folder holds exactly this build's tables.  A failed build never reaches this function, so
+    the published site stays as it was.
+    """
+    staged = {p.name for p in data.glob("*")} if data.exists() else set()
+    tmp = target.parent / (target.name + ".new")
+    old = target.parent / (target.name + ".old")
+    for p in (tmp, old):
+        if p.exists():
+            shutil.rmtree(p)
+    shutil.copytree(built, tmp)
+    for f in (tmp / "data").glob("*") if (tmp / "data").exists() else []:
+        if f.name not in staged:
+            f.unlink()
+    if target.exists():
+        target.rename(old)
+    tmp.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
 def build(jobs: int = 2, force: bool = False) -> Path:
     """Execute every chapter (cached) and build the book; return the site's ``index.html``."""
     start = time.perf_counter()
     results = execute_all(jobs=jobs, force=force)
     stage(results)
-    jupyter_book(SITE, BOOK)
+    jupyter_book(SITE, JB_OUT)
+    publish_site(JB_OUT / "_build" / "html", HTML, SITE / "_extra" / "data")
     index = HTML / "index.html"
     if not index.exists():
         raise BuildError(f"build finished but {index} is missing")
