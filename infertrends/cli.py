@@ -103,12 +103,19 @@ def _positive(kind: type):
     return parse
 
 
+def _one_line_error(message: str) -> None:
+    """A bad option of ``estimate``: one line naming it, exit status 2 (no usage dump)."""
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
 def add_estimate_parser(sub: Any) -> None:
     """The ``estimate`` subcommand and its options (see :data:`ESTIMATE_HELP`)."""
     import infertrends.chain as chain
 
     p = sub.add_parser("estimate", help="Joules per image, sequence, token or query for your own case",
                        description=ESTIMATE_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.error = _one_line_error  # type: ignore[method-assign]
     p.add_argument("--list-accelerators", action="store_true", help="print the accepted accelerator names, one a line")
     p.add_argument("--workload", choices=chain.WORKLOADS, help="kind of work (required)")
     p.add_argument("--accelerator", help="accelerator name (see --list-accelerators) (required)")
