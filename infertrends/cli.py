@@ -1,4 +1,4 @@
-"""Command line: ``python -m infertrends {build,run,references,params,datadict}``."""
+"""Command line: python -m infertrends {build,run,references,scenarios,estimate,params,datadict,chapters}."""
 
 from __future__ import annotations
 

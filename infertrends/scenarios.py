@@ -113,12 +113,18 @@ class Scenario:
             return "thesis's trend at release (adapted peak), compute only, full use of the peak, TDP, GPU alone"
         f = self.factors()
         batches = ", ".join(f"{k} {v}" for k, v in self.batch.items())
-        return (f"{self.accelerator} at {self.precision}; batch: {batches}; f_c {f.compute_fraction:g}, "
-                f"f_m {f.memory_fraction:g}, idle {f.idle_fraction:g} of TDP, k {f.memory_power:.2f}, "
-                f"host ×{f.host_overhead:g}, PUE {f.pue:g}; boundary: {self.boundary}")
+        servers = (f"; language models on the fewest of {', '.join(map(str, SERVER_SIZES))} accelerators that "
+                   "hold them" if FIT in self.count.values() else "")
+        return (f"{self.accelerator} at {self.precision}; batch: {batches}{servers}; f_c {f.compute_fraction:.3g}, "
+                f"f_m {f.memory_fraction:.3g}, idle {f.idle_fraction:.3g} of TDP, k {f.memory_power:.2f}, "
+                f"host ×{f.host_overhead:.3g}, PUE {f.pue:.3g}; boundary: {self.boundary}")
 
 
-LLM_COUNT = {"llm-decode": 8, "llm-query": 8, "llm-prefill": 8}
+#: Accelerators per server for language models: the fewest of 1, 2, 4 or 8 that hold the weights and
+#: the batch's KV cache (tensor parallel within one server), as a serving operator would choose.
+SERVER_SIZES = (1, 2, 4, 8)
+FIT = 0  # a count of FIT means "the fewest of SERVER_SIZES that fit"
+LLM_COUNT = {"llm-decode": FIT, "llm-query": FIT, "llm-prefill": FIT}
 
 
 def scenarios() -> dict[str, Scenario]:
@@ -164,6 +170,23 @@ def _request_steps(ref: Reference, sc: Scenario, hw: chain.Hardware) -> tuple[li
     return estimate.steps_for(None, r, batch), batch
 
 
+def accelerators(ref: Reference, sc: Scenario) -> int:
+    """How many accelerators serve ``ref`` in ``sc``: the scenario's count, or for FIT the fewest of
+    :data:`SERVER_SIZES` whose memory holds the weights and the batch's KV cache (the largest if none
+    does, so that the batch is capped; :class:`~infertrends.chain.ChainError` if even the weights do not fit)."""
+    count = sc.count.get(ref.workload, 1)
+    if count != FIT:
+        return count
+    m, batch = ref.llm(), sc.batch.get(ref.workload, 1)
+    context = ref.input_tokens + (ref.output_tokens if ref.workload != "llm-prefill" else 0)
+    for n in SERVER_SIZES:
+        if chain.max_batch(m, chain.hardware(sc.accelerator, sc.precision, n), sc.precision, context) >= batch:
+            return n
+    if chain.max_batch(m, chain.hardware(sc.accelerator, sc.precision, SERVER_SIZES[-1]), sc.precision, context) < 1:
+        raise chain.ChainError(f"the weights do not fit in {SERVER_SIZES[-1]} × {sc.accelerator}")
+    return SERVER_SIZES[-1]
+
+
 def thesis_joules(ref: Reference, estimates: str = "recomputed") -> float:
     """The thesis's method for one reference: FLOPs over the task's hardware trend at its release."""
     trend = energy.hardware_trend(ref.task, energy.Assumptions())
@@ -175,14 +198,15 @@ def thesis_joules(ref: Reference, estimates: str = "recomputed") -> float:
 def joules(ref: Reference, sc: Scenario, f: chain.Factors | None = None) -> dict[str, Any]:
     """Joules per unit of ``ref`` under ``sc`` (``f`` overrides the scenario's factors)."""
     if ref.workload not in sc.workloads:
-        return dict(joules=np.nan, bound="", batch_used=np.nan, note=f"{sc.name} does not apply to {ref.workload}")
+        return dict(joules=np.nan, bound="", batch_used=np.nan, accelerators=np.nan,
+                    note=f"{sc.name} does not apply to {ref.workload}")
     if sc.accelerator is None:
-        return dict(joules=thesis_joules(ref), bound="compute (FLOPs only)", batch_used=1, note="")
-    hw = chain.hardware(sc.accelerator, sc.precision, sc.count.get(ref.workload, 1))
+        return dict(joules=thesis_joules(ref), bound="compute (FLOPs only)", batch_used=1, accelerators=1, note="")
     try:
+        hw = chain.hardware(sc.accelerator, sc.precision, accelerators(ref, sc))
         steps, batch = _request_steps(ref, sc, hw)
     except chain.ChainError as err:
-        return dict(joules=np.nan, bound="", batch_used=np.nan, note=str(err))
+        return dict(joules=np.nan, bound="", batch_used=np.nan, accelerators=np.nan, note=str(err))
     f = f or sc.factors()
     total, bounds = 0.0, []
     for step, n in steps:
@@ -191,7 +215,7 @@ def joules(ref: Reference, sc: Scenario, f: chain.Factors | None = None) -> dict
         bounds.append(res.bound)
     bound = "/".join(dict.fromkeys(bounds))
     note = f"batch capped to {batch} by memory" if batch < sc.batch.get(ref.workload, 1) else ""
-    return dict(joules=total, bound=bound, batch_used=batch, note=note)
+    return dict(joules=total, bound=bound, batch_used=batch, accelerators=hw.count, note=note)
 
 
 def comparison(estimates: str = "recomputed") -> pd.DataFrame:

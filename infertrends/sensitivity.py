@@ -71,7 +71,7 @@ def workload_steps(sc: scenarios.Scenario, refs: list[scenarios.Reference] | Non
     for ref in refs or scenarios.references():
         if ref.workload not in sc.workloads:
             continue
-        hw = replace(chain.hardware(sc.accelerator, sc.precision, sc.count.get(ref.workload, 1)), idle_watts=None)
+        hw = replace(chain.hardware(sc.accelerator, sc.precision, scenarios.accelerators(ref, sc)), idle_watts=None)
         steps, used = scenarios._request_steps(ref, sc, hw)
         out.append((ref, hw, steps, used))
     return out
