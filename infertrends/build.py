@@ -285,6 +285,12 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     page = site.parent / f"{site.name}-reproduction.md"
     page.write_text(reproduction_page(table), encoding="utf-8")
     expected[site / "reproduction.md"] = page
+    intro = BOOK / "intro.md"
+    if (site / "intro.md") in expected and LEDGER_COUNTS in intro.read_text(encoding="utf-8"):
+        staged_intro = site.parent / f"{site.name}-intro.md"
+        staged_intro.write_text(intro.read_text(encoding="utf-8").replace(LEDGER_COUNTS, ledger_sentence(table)),
+                                encoding="utf-8")
+        expected[site / "intro.md"] = staged_intro
     expected.update(export_inputs(data_root))
     if root_doc is not None:
         toc = BUILD / f"toc-{root_doc.replace('/', '-')}.yml"
@@ -295,12 +301,29 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     _sync_tree(expected, site)
 
 
+#: Placeholder in ``book/intro.md`` replaced by the ledger's counts when the site is laid out.
+LEDGER_COUNTS = "<!-- ledger-counts -->"
+
+
+def ledger_sentence(table: pd.DataFrame) -> str:
+    """"213 of the 230 recomputed numbers match, 12 within rounding, 5 differ (explained); 9 inputs"."""
+    import infertrends.ledger as ledger
+
+    c = ledger.counts(table)
+    judged = sum(c[v] for v in ledger.JUDGED)
+    return (f"of its {judged} recomputed numbers, {c['match']} match, {c['rounding']} agree within rounding and "
+            f"{c['discrepancy']} differ (each explained on its page); {c['input']} more only copy an input")
+
+
 def reproduction_page(table: pd.DataFrame) -> str:
     """The ledger page, generated from the combined ledger (numbers from code, never typed)."""
+    import infertrends.ledger as ledger
     from infertrends.export import markdown_table
 
-    counts = table["verdict"].value_counts() if len(table) else {}
-    summary = ", ".join(f"{int(counts.get(v, 0))} {v}" for v in ("match", "rounding", "discrepancy"))
+    counts = ledger.counts(table)
+    judged = sum(counts[v] for v in ledger.JUDGED)
+    summary = (f"{judged} recomputed: " + ", ".join(f"{counts[v]} {v}" for v in ledger.JUDGED)
+               + f"; {counts['input']} printed inputs passed through (verdict input, not counted)")
     shown = table.rename(columns={"rel_diff": "relative difference"})[
         ["source", "key", "quantity", "thesis", "recomputed", "relative difference", "verdict", "note"]]
     body = markdown_table(shown, {"recomputed": ".6g", "relative difference": ".2e"}) if len(table) else ""
@@ -310,7 +333,7 @@ def reproduction_page(table: pd.DataFrame) -> str:
         "(`source`), the row it names (`key`), the quantity, the printed value, the book's value, their "
         "relative difference and the verdict (defined on the {doc}`intro` page). Chapters explain every "
         "`discrepancy`.\n\n"
-        f"**{len(table)} numbers: {summary}.**\n\n"
+        f"**{len(table)} numbers; {summary}.**\n\n"
         '<a class="download-csv" href="data/reproduction.csv" download>Download the ledger as CSV '
         "(reproduction.csv)</a>\n\n"
         f"```{{table}} The reproduction ledger.\n:name: tbl-reproduction\n\n{body}\n```\n"

@@ -11,6 +11,10 @@ Verdicts (documented on the intro page and in the README):
   propagation).  A full unit, not half, because the thesis does not always
   round to nearest (it prints 800/600 = 1.33333 as 1.3334).
 * ``discrepancy`` - anything larger.  The chapter explains each one.
+* ``input`` - a printed number that only passes an input through (a Table B.1 peak copied into
+  Table B.3, a speed-up of a baseline over itself): equal to the book's value, it proves nothing
+  about the method and is kept out of the counts of matches, roundings and discrepancies.  A
+  passed-through number that differs from its input is a ``discrepancy``.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import Sequence
 import pandas as pd
 
 COLUMNS = ["source", "key", "quantity", "thesis", "recomputed", "rel_diff", "tolerance", "verdict", "note"]
-VERDICTS = ("match", "rounding", "discrepancy")
+VERDICTS = ("match", "rounding", "discrepancy", "input")
+#: The verdicts that judge a recomputation (``input`` rows are not counted).
+JUDGED = ("match", "rounding", "discrepancy")
 
 
 def decimals(printed: str) -> int:
@@ -87,13 +93,15 @@ class Ledger:
         note: str = "",
         exact: bool = False,
         significant: int | None = None,
+        passthrough: bool = False,
     ) -> str:
         """Record one comparison and return its verdict.
 
         ``exact`` is for counts and yes/no facts (e.g. "listed in Table 4.1" = 1): no rounding
         tolerance, so anything but equality is a discrepancy.  ``significant`` is for numbers
         the thesis calls approximate ("approximately 100"): the tolerance is half a unit in the
-        last significant digit.
+        last significant digit.  ``passthrough`` marks a printed number that only copies an input
+        (verdict ``input`` if equal at the printed digits, else ``discrepancy``).
         """
         if not isinstance(thesis, str):
             raise TypeError("pass the thesis value as printed text (e.g. '1.3334') to keep its digits")
@@ -105,6 +113,8 @@ class Ledger:
         else:
             tol = tolerance(thesis, rounded_inputs)
         v = verdict(thesis, float(recomputed), tol)
+        if passthrough:
+            v = "input" if v == "match" else "discrepancy"
         self.rows.append(
             dict(source=source, key=key, quantity=quantity, thesis=thesis, recomputed=float(recomputed),
                  rel_diff=relative_difference(float(thesis), float(recomputed)), tolerance=tol, verdict=v,
@@ -123,6 +133,12 @@ def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     df = pd.concat(list(frames), ignore_index=True)
     return df[COLUMNS].reset_index(drop=True)
+
+
+def counts(table: pd.DataFrame) -> dict[str, int]:
+    """Rows per verdict (every verdict of :data:`VERDICTS`, zero if absent)."""
+    vc = table["verdict"].value_counts() if len(table) else pd.Series(dtype=int)
+    return {v: int(vc.get(v, 0)) for v in VERDICTS}
 
 
 def read(path: Path) -> pd.DataFrame:

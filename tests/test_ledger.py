@@ -62,3 +62,13 @@ def test_approximate_values_use_significant_digits():
     # "approximately 100 Joules/s" for 2000 kcal/day = 96.9 W: fine to one significant digit
     assert book.add("Section 5.3", "internal", "human_watts", "100", 96.9, significant=1) == "rounding"
     assert book.add("Section 5.3", "internal", "human_watts", "100", 160.0, significant=1) == "discrepancy"
+    # judged at the digits printed, "approximately 100" for 96.9 is a discrepancy (3 % > one unit in 100)
+    assert book.add("Section 5.3", "internal", "human_watts", "100", 96.9) == "discrepancy"
+
+
+def test_passthrough_rows_are_inputs_not_matches():
+    book = ledger.Ledger()
+    assert book.add("Table B.3", "x", "tflops", "15.70", 15.7, passthrough=True) == "input"
+    assert book.add("Table B.3", "y", "tflops", "15.70", 15.9, passthrough=True) == "discrepancy"
+    counts = ledger.counts(book.frame())
+    assert counts == {"match": 0, "rounding": 0, "discrepancy": 1, "input": 1}
