@@ -68,3 +68,21 @@ def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") 
         tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="band low", format=",.3g"),
                  alt.Tooltip("high:Q", title="band high", format=",.3g")])
     return alt.layer(band, line)
+
+
+def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:
+    """How many of the thesis's listed models, and how many others, a band selects as it moves
+    (from :func:`infertrends.selection.band_sweep`); a rule marks this run's band."""
+    long = sweep.melt(id_vars=["ratio", "equals_thesis", "missing", "others"],
+                      value_vars=["thesis_selected", "others_selected"], var_name="what", value_name="models")
+    long["what"] = long["what"].map({"thesis_selected": "of the thesis's list", "others_selected": "not in it"})
+    lines = alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
+        x=alt.X("ratio:Q", title=ratio_title, scale=alt.Scale(type="log")),
+        y=alt.Y("models:Q", title="Models selected"),
+        color=alt.Color("what:N", title="Selected models", sort=["of the thesis's list", "not in it"]),
+        tooltip=[alt.Tooltip("ratio:Q", format=".2f"), alt.Tooltip("what:N"), alt.Tooltip("models:Q"),
+                 alt.Tooltip("equals_thesis:N", title="exactly the thesis's list"),
+                 alt.Tooltip("missing:N", title="thesis's models left out"), alt.Tooltip("others:N")])
+    rule = alt.Chart(sweep.head(1).assign(current=current)).mark_rule(color="#333", strokeDash=[4, 3]).encode(
+        x="current:Q")
+    return alt.layer(lines, rule).properties(height=220)

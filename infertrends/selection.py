@@ -4,6 +4,7 @@ means, the Pareto frontier and models "similar" to a reference."""
 from __future__ import annotations
 
 import math
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -81,3 +82,41 @@ def most_accurate_similar(df: pd.DataFrame, reference: float, max_ratio: float, 
     near = df[similar_to(df, value, reference, max_ratio)]
     picked = near.sort_values([score], ascending=False).groupby([near[g] for g in groups], sort=False).head(1)
     return picked.sort_values(["release_date", "extra_data"])
+
+
+def band_sweep(select: Callable[[float], Iterable[str]], listed: Iterable[str],
+               ratios: Sequence[float]) -> pd.DataFrame:
+    """How a list chosen by a band changes as the band moves.
+
+    ``select(ratio)`` returns the models a band of ``ratio`` selects; ``listed`` is the list the
+    thesis prints.  One row per ratio: how many are selected, how many of the thesis's are among
+    them, how many others, and whether the selection is exactly the thesis's list.
+    """
+    thesis = set(listed)
+    rows = []
+    for r in ratios:
+        chosen = set(select(float(r)))
+        rows.append(dict(ratio=float(r), selected=len(chosen), thesis_selected=len(chosen & thesis),
+                         thesis_listed=len(thesis), others_selected=len(chosen - thesis),
+                         equals_thesis=chosen == thesis,
+                         missing=", ".join(sorted(thesis - chosen)), others=", ".join(sorted(chosen - thesis))))
+    return pd.DataFrame(rows)
+
+
+def equal_ranges(sweep: pd.DataFrame) -> str:
+    """The ratios of a :func:`band_sweep` at which the selection equals the thesis's list, as text."""
+    hits = sweep[sweep["equals_thesis"]]["ratio"]
+    if hits.empty:
+        return "no band on the grid"
+    runs, start, prev = [], None, None
+    grid = list(sweep["ratio"])
+    for r in grid:
+        if r in set(hits):
+            start = r if start is None else start
+            prev = r
+        elif start is not None:
+            runs.append((start, prev))
+            start = None
+    if start is not None:
+        runs.append((start, prev))
+    return ", ".join(f"{a:.2f}" if a == b else f"{a:.2f} to {b:.2f}" for a, b in runs)
