@@ -160,6 +160,42 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
     )
 
 
+def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Series, hardware: Trend,
+                 scale: float = 1.0, level: float | None = None, seed: int = C.BOOTSTRAP_SEED + 1) -> Trend:
+    """The trend of Joules = ``scale`` x GFLOPs / (the hardware trend's GFLOPS/W at each date), with the
+    uncertainty of both fits in its intervals.
+
+    Since log J = log F - (a_h + b_h t) + log scale at every point, the least-squares trend of log J is
+    exactly the FLOPs trend minus the hardware trend: the point estimate is the same as a fit of the
+    Joules, but the Joules depend on the hardware fit too.  The OLS interval combines the two slopes'
+    standard errors (independent samples; Welch-Satterthwaite degrees of freedom); the bootstrap pairs
+    each resample of the models with an independent resample of the GPUs (a joint bootstrap).
+    """
+    level = hardware.level if level is None else level
+    flops = fit_exponential(dates, gflops, level=level)
+    t = decimal_year(dates)
+    ly = np.log10(np.asarray(gflops, dtype=float) * scale) - (hardware.intercept + hardware.slope * t)
+    resid = ly - (flops.intercept - hardware.intercept + np.log10(scale) + (flops.slope - hardware.slope) * t)
+    r2 = 1.0 - float(np.sum(resid**2) / np.sum((ly - ly.mean()) ** 2)) if np.ptp(ly) > 0 else math.nan
+    se = math.sqrt(flops.slope_se**2 + hardware.slope_se**2)
+    v1, v2 = flops.slope_se**2, hardware.slope_se**2
+    df = (v1 + v2) ** 2 / (v1**2 / (flops.n - 2) + v2**2 / (hardware.n - 2)) if v1 + v2 > 0 else flops.n - 2
+    tq = stats.t.ppf(0.5 + level / 2, df=df)
+    slope = flops.slope - hardware.slope
+    boot_a = boot_b = np.empty(0)
+    blo = bhi = math.nan
+    if flops.n_boot and hardware.n_boot:
+        k = min(flops.n_boot, hardware.n_boot)
+        pick = np.random.default_rng(seed).permutation(hardware.n_boot)[:k]  # independent pairing
+        boot_b = flops.boot_slopes[:k] - hardware.boot_slopes[pick]
+        boot_a = flops.boot_intercepts[:k] - hardware.boot_intercepts[pick] + np.log10(scale)
+        blo, bhi = np.percentile(boot_b, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+    return Trend(intercept=flops.intercept - hardware.intercept + math.log10(scale), slope=slope, slope_se=se,
+                 n=flops.n, r2=r2, level=level, slope_low=slope - tq * se, slope_high=slope + tq * se,
+                 boot_low=float(blo), boot_high=float(bhi), n_boot=int(boot_b.size), boot_intercepts=boot_a,
+                 boot_slopes=boot_b)
+
+
 def trend_line(trend: Trend, start: float, end: float, label: str, points: int = 50) -> pd.DataFrame:
     """Points along a trend between decimal years ``start`` and ``end``, for charts."""
     years = np.linspace(start, end, points)

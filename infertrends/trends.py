@@ -31,9 +31,12 @@ def all_trends(level: float = 0.9, adapted: bool = True) -> tuple[pd.DataFrame, 
     for domain, df in models.items():
         rule, score, label = SOTA[domain]
         sota = selection.state_of_the_art(df, rule, score)
-        for quantity, column in (("GFLOPs per forward pass", "gflops"), ("Joules per forward pass", "joules")):
-            out[(quantity, domain, label)] = fits.fit_exponential(sota["release_date"], sota[column], level=level)
-            out[(quantity, domain, "all models")] = fits.fit_exponential(df["release_date"], df[column], level=level)
+        for group, sub in ((label, sota), ("all models", df)):
+            out[("GFLOPs per forward pass", domain, group)] = fits.fit_exponential(sub["release_date"], sub["gflops"],
+                                                                                   level=level)
+            # Joules = FLOPs / hardware trend: its intervals carry the uncertainty of both fits
+            out[("Joules per forward pass", domain, group)] = fits.joules_trend(sub["release_date"], sub["gflops"],
+                                                                                hw[domain], level=level)
         out[("GPU GFLOPS per Watt", domain, GPUS)] = hw[domain]
     rows = []
     for (quantity, domain, group), trend in out.items():

@@ -122,3 +122,22 @@ def test_overlap_sentences():
     assert "supported" in fits.overlap_sentence(fast, slow) and "not supported" not in fits.overlap_sentence(fast, slow)
     assert "not supported" in fits.overlap_sentence(fast, fast)
     assert fits.zero_growth_clause(fast) == "exclude"
+
+
+def test_joules_trend_carries_the_hardware_uncertainty():
+    """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
+    import infertrends.fits as fits
+
+    dates = pd.to_datetime(["2012-06-01", "2014-03-01", "2015-09-01", "2017-01-01", "2018-06-01", "2020-02-01"])
+    gflops = np.array([1.4, 4.0, 7.6, 20.0, 40.0, 150.0])
+    gpu_dates = pd.to_datetime(["2011-01-01", "2013-01-01", "2014-06-01", "2016-01-01", "2018-01-01", "2020-06-01"])
+    eff = np.array([6.0, 15.0, 20.0, 40.0, 90.0, 200.0])
+    hw = fits.fit_exponential(gpu_dates, eff)
+    j = fits.joules_trend(dates, gflops, hw, scale=2.0)
+    direct = fits.fit_exponential(dates, 2.0 * gflops / hw.predict(dates))
+    assert j.slope == pytest.approx(direct.slope) and j.intercept == pytest.approx(direct.intercept)
+    flops = fits.fit_exponential(dates, gflops)
+    # standard errors add in quadrature (hand formula), so the interval is wider than the FLOPs one
+    assert j.slope_se == pytest.approx((flops.slope_se ** 2 + hw.slope_se ** 2) ** 0.5)
+    assert (j.slope_high - j.slope_low) > (flops.slope_high - flops.slope_low)
+    assert (j.boot_high - j.boot_low) > (direct.boot_high - direct.boot_low)
