@@ -67,20 +67,39 @@ def accelerators(precision: str = "tensor", include_extension: bool = True) -> p
     return out.reset_index(drop=True)
 
 
+#: Decoder-only (generative) language models of Table A.4.  Their FLOPs per generated token are
+#: counted like the extension's, 2 x parameters, so that one definition runs from 2018 to 2025.
+THESIS_DECODERS = ("GPT-1", "GPT-2", "Megatron", "Microsoft T-NLG", "GPT-3")
+
+#: Models in both Table A.4 and the extension: one observation per model (the extension's row,
+#: which carries the MMLU score).
+SAME_MODEL = {"GPT-3": "GPT-3 175B"}
+
+KINDS = {"decoder": "decoder LLMs, per generated token (2 × active parameters)",
+         "encoder": "encoders and encoder-decoders of Table A.4, per input token (forward pass / input tokens)"}
+
+
 def language(include_extension: bool = True) -> pd.DataFrame:
-    """Language models with GFLOPs per token: Table A.4 (per forward pass / input tokens) and the
-    extension's LLMs (2 x active parameters)."""
+    """Language models with GFLOPs per token, each model once, with ``kind`` keeping the two kinds of
+    token apart: ``decoder`` (FLOPs per generated token = 2 x active parameters: the extension's LLMs
+    and Table A.4's GPT-style models) and ``encoder`` (Table A.4's other models: a forward pass over
+    ``input_tokens`` divided by them)."""
     t = data.language()
-    t = t.assign(gflops_per_token=t["gflops"] / t["input_tokens"], origin="thesis", benchmark="GLUE",
+    decoder = t["model"].isin(THESIS_DECODERS)
+    per_input = t["gflops"] / t["input_tokens"]
+    per_generated = units.from_base(FLOPS_PER_PARAMETER_PER_TOKEN * units.to_base(t["params_millions"], "M"), "G")
+    t = t.assign(kind=np.where(decoder, "decoder", "encoder"),
+                 gflops_per_token=np.where(decoder, per_generated, per_input), origin="thesis", benchmark="GLUE",
                  score=t["glue_score"], params_billions=t["params_millions"] / 1e3,
                  active_params_billions=t["params_millions"] / 1e3, mixture_of_experts="no",
                  source="Table A.4 [" + t["model_citation"] + "]")
-    cols = ["model", "params_billions", "active_params_billions", "mixture_of_experts", "gflops_per_token",
+    cols = ["model", "kind", "params_billions", "active_params_billions", "mixture_of_experts", "gflops_per_token",
             "benchmark", "score", "release_date", "origin", "source"]
     frames = [t[cols]]
     if include_extension:
         e = data.load_extension("llm_extension")
-        e = e.assign(gflops_per_token=units.from_base(
+        frames[0] = t[~t["model"].isin([k for k, v in SAME_MODEL.items() if v in set(e["model"])])][cols]
+        e = e.assign(kind="decoder", gflops_per_token=units.from_base(
             FLOPS_PER_PARAMETER_PER_TOKEN * units.to_base(e["active_params_billions"], "G"), "G"),
             benchmark="MMLU", score=e["mmlu"], origin="extension", source=e["source_url"])
         frames.append(e[cols])

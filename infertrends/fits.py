@@ -23,6 +23,11 @@ import infertrends.constants as C
 #: Bootstrap resamples per trend (issue: at least 10,000).
 BOOTSTRAP_RESAMPLES = C.BOOTSTRAP_RESAMPLES
 
+#: A trend on fewer points, or whose growth interval spans more than this factor per year, is flagged
+#: as too thinly supported to read; its band is not drawn.
+MIN_POINTS = 5
+MAX_SPAN = 10.0
+
 
 def decimal_year(dates: Sequence | pd.Series | pd.DatetimeIndex) -> np.ndarray:
     """Dates as decimal years (2020-07-02 -> about 2020.5), exact to the day."""
@@ -51,6 +56,15 @@ class Trend:
     n_boot: int = 0
     boot_intercepts: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     boot_slopes: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
+    t_min: float = math.nan  # decimal years spanned by the fitted points
+    t_max: float = math.nan
+
+    @property
+    def thin(self) -> bool:
+        """Too thinly supported to read: fewer than :data:`MIN_POINTS` points, or a 90 %-level growth
+        interval (bootstrap if there is one) spanning more than a factor :data:`MAX_SPAN` per year."""
+        lo, hi = (self.boot_low, self.boot_high) if self.n_boot else (self.slope_low, self.slope_high)
+        return self.n < MIN_POINTS or (hi - lo) > math.log10(MAX_SPAN)
 
     @property
     def growth_per_year(self) -> float:
@@ -157,6 +171,8 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         n_boot=int(boot_b.size),
         boot_intercepts=boot_a,
         boot_slopes=boot_b,
+        t_min=float(t.min()),
+        t_max=float(t.max()),
     )
 
 
@@ -193,7 +209,7 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
     return Trend(intercept=flops.intercept - hardware.intercept + math.log10(scale), slope=slope, slope_se=se,
                  n=flops.n, r2=r2, level=level, slope_low=slope - tq * se, slope_high=slope + tq * se,
                  boot_low=float(blo), boot_high=float(bhi), n_boot=int(boot_b.size), boot_intercepts=boot_a,
-                 boot_slopes=boot_b)
+                 boot_slopes=boot_b, t_min=flops.t_min, t_max=flops.t_max)
 
 
 def trend_line(trend: Trend, start: float, end: float, label: str, points: int = 50) -> pd.DataFrame:
@@ -201,8 +217,11 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
     years = np.linspace(start, end, points)
     dates = pd.to_datetime((years - 1970) * 365.2425 * 86400, unit="s").normalize()
     out = pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
-    if trend.n_boot:
-        out["low"], out["high"] = trend.band(years)
+    if trend.n_boot and not trend.thin:
+        # the band only over the dates of the points the trend was fitted on
+        low, high = trend.band(years)
+        inside = (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
+        out["low"], out["high"] = np.where(inside, low, np.nan), np.where(inside, high, np.nan)
     return out
 
 
@@ -215,14 +234,102 @@ def describe(trend: Trend) -> str:
     if trend.n_boot:
         blo, bhi = trend.bootstrap_growth_interval
         boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
-    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}), {dbl}"
+    thin = f"; {trend.n} points, too thinly supported to read" if trend.thin else ""
+    return (f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}), "
+            f"{dbl}{thin}")
 
 
-def intervals_overlap(a: Trend, b: Trend, bootstrap: bool = False) -> bool:
-    """Whether the slope intervals of two trends overlap (analytic, or bootstrap)."""
-    if bootstrap:
-        return not (a.boot_low > b.boot_high or b.boot_low > a.boot_high)
-    return not (a.slope_low > b.slope_high or b.slope_low > a.slope_high)
+def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """OLS slopes of ``ly`` on ``t`` for each row of indices ``idx`` (resamples x points)."""
+    T, Y = t[idx], ly[idx]
+    dt = T - T.mean(axis=1, keepdims=True)
+    den = np.einsum("ij,ij->i", dt, dt)
+    num = np.einsum("ij,ij->i", dt, Y - Y.mean(axis=1, keepdims=True))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 1e-12, num / den, np.nan)
+
+
+def interaction_test(t: np.ndarray, ly: np.ndarray, group: np.ndarray) -> tuple[float, float]:
+    """Difference in slope between ``group`` and the other points (log10 units per year) and its
+    two-sided p-value, from one regression ``ly ~ t + group + t x group`` (each point once)."""
+    t, ly, g = np.asarray(t, dtype=float), np.asarray(ly, dtype=float), np.asarray(group, dtype=float)
+    tc = t - t.mean()
+    X = np.column_stack([np.ones_like(tc), tc, g, tc * g])
+    beta, *_ = np.linalg.lstsq(X, ly, rcond=None)
+    resid = ly - X @ beta
+    dof = len(ly) - X.shape[1]
+    if dof < 1:
+        return float(beta[3]), math.nan
+    cov = np.linalg.inv(X.T @ X) * float(resid @ resid) / dof
+    se = float(math.sqrt(cov[3, 3]))
+    return float(beta[3]), float(2 * stats.t.sf(abs(beta[3] / se), dof)) if se > 0 else math.nan
+
+
+def slope_change(after: Trend, dates_before, values_before, dates_after, values_after, alpha: float = 0.05) -> str:
+    """Whether a trend changed between two periods, by one regression with an interaction, as a clause
+    (``after`` is the later period's fit, flagged if too thinly supported to read)."""
+    t = np.concatenate([decimal_year(dates_before), decimal_year(dates_after)])
+    ly = np.log10(np.concatenate([np.asarray(values_before, dtype=float), np.asarray(values_after, dtype=float)]))
+    g = np.r_[np.zeros(len(dates_before)), np.ones(len(dates_after))]
+    diff, p = interaction_test(t, ly, g)
+    thin = " (the later trend is too thinly supported to read)" if after.thin else ""
+    if not p == p:
+        return f"cannot be compared: too few points{thin}"
+    verdict = "a change the data support" if p < alpha else "no change the data can support"
+    return f"×{10 ** diff:.2f} a year after against before (interaction p = {p:.2g}): {verdict}{thin}"
+
+
+def growth_difference_test(df: pd.DataFrame, sota: pd.DataFrame, value: str, rule: str,
+                           resamples: int = C.BOOTSTRAP_RESAMPLES, seed: int = C.BOOTSTRAP_SEED) -> dict:
+    """Does the state of the art grow faster in ``value`` than the other models? Two tests.
+
+    * Interaction: one regression of log10(value) on date, an indicator of the state of the art and
+      their product, over the state of the art and the other models (each model once); the product's
+      coefficient is the difference in slope, with its two-sided p-value.
+    * Selection: the state-of-the-art slope against the slopes of subsets drawn at random the same way
+      (``best-of-year``: one model of each of the same years; ``records``: as many models at random);
+      the one-sided p-value is the share of random subsets that grow at least as fast.  Selecting on
+      accuracy favours large models, and selecting records of the value itself guarantees growth, so
+      this test measures how much of the growth the selection alone explains.
+    """
+    t_all = decimal_year(df["release_date"])
+    ly_all = np.log10(df[value].to_numpy(dtype=float))
+    in_sota = df.index.isin(sota.index)
+    diff, p_interaction = interaction_test(t_all, ly_all, in_sota)
+    observed = fit_exponential(sota["release_date"], sota[value], resamples=0).slope
+    rng = np.random.default_rng(seed)
+    if rule == "best-of-year":
+        years = df["release_date"].dt.year.to_numpy()
+        groups = [np.flatnonzero(years == y) for y in sorted(set(sota["release_date"].dt.year))]
+        idx = np.column_stack([g[rng.integers(0, len(g), resamples)] for g in groups])
+    else:
+        idx = np.argsort(rng.random((resamples, len(df))), axis=1)[:, :len(sota)]
+    null = _slopes(t_all, ly_all, idx)
+    null = null[np.isfinite(null)]
+    at_least = int(np.sum(null >= observed))
+    p_selection = float((1 + at_least) / (1 + null.size))
+    return dict(slope_difference_per_year=10 ** diff, interaction_p=p_interaction, n_sota=len(sota),
+                n_other=int(len(df) - in_sota.sum()), selection_p=p_selection, random_at_least=at_least,
+                random_median_per_year=10 ** float(np.median(null)), n_random=int(null.size), rule=rule)
+
+
+#: What selecting the state of the art does to the test, by rule.
+SELECTION_NOTE = {
+    "best-of-year": "the most accurate model of each year is also often a large one, so part of its growth comes "
+                    "from the selection itself",
+    "records": "records of the FLOPs are chosen on the FLOPs themselves and can only rise, so their growth is "
+               "guaranteed by the selection and no test on them can support the claim on its own",
+}
+
+
+def test_sentence(r: dict, alpha: float = 0.05) -> str:
+    """The outcome of :func:`growth_difference_test` as a clause for prose."""
+    inter = ("supported" if r["interaction_p"] < alpha else "not supported") + \
+        f" by one regression with an interaction (×{r['slope_difference_per_year']:.2f} a year faster, " \
+        f"p = {r['interaction_p']:.2g})"
+    sel = (f"{r['random_at_least']:,} of {r['n_random']:,} subsets chosen at random the same way grow as fast "
+           f"(p = {r['selection_p']:.2g}; their median ×{r['random_median_per_year']:.2f} a year)")
+    return f"{inter}; {sel}; but {SELECTION_NOTE[r['rule']]}"
 
 
 def summary(trends: dict[str, Trend]) -> pd.DataFrame:
@@ -235,7 +342,7 @@ def summary(trends: dict[str, Trend]) -> pd.DataFrame:
         rows.append(dict(trend=label, n=t.n, growth_per_year=t.growth_per_year, growth_low=lo, growth_high=hi,
                          boot_low=blo, boot_high=bhi, n_boot=t.n_boot, doubling_years=t.doubling_years,
                          doubling_low=dlo, doubling_high=dhi, slope_log10_per_year=t.slope, r2=t.r2,
-                         level=t.level))
+                         level=t.level, thin=t.thin))
     return pd.DataFrame(rows)
 
 
@@ -251,23 +358,11 @@ def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     shown["growth_ci"] = interval_text(table["growth_low"], table["growth_high"])
     shown["boot_ci"] = interval_text(table["boot_low"], table["boot_high"])
     shown[["doubling_years", "r2"]] = table[["doubling_years", "r2"]]
+    shown["support"] = np.where(table["thin"], "too thin to read", "")
     shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
-                     "Doubling (years)", "R²"]
+                     "Doubling (years)", "R²", "Support"]
     formats = {"×/year": ".2f", "Doubling (years)": ".2f", "R²": ".2f"}
     return shown, formats
-
-
-def overlap_sentence(a: Trend, b: Trend) -> str:
-    """Whether two trends' growth rates differ, judged by both intervals, as a clause for prose."""
-    ols, boot = intervals_overlap(a, b), intervals_overlap(a, b, bootstrap=True) if a.n_boot and b.n_boot else None
-    pct = int(round(100 * a.level))
-    if not ols and boot is False:
-        return f"do not overlap, neither the OLS nor the bootstrap {pct} % intervals: the difference is supported"
-    if ols and boot is not False:
-        return (f"overlap, both the OLS and the bootstrap {pct} % intervals: with these points the difference "
-                "is not supported")
-    which = "OLS" if not ols else "bootstrap"
-    return f"separate only by the {which} {pct} % intervals: the difference is suggestive, not firm"
 
 
 def zero_growth_clause(t: Trend) -> str:

@@ -115,14 +115,28 @@ def test_bootstrap_can_be_skipped():
         t.band(np.array([2015.0]))
 
 
-def test_overlap_sentences():
-    d1, v1 = noisy(slope=0.5, seed=2)
-    d2, v2 = noisy(slope=0.05, seed=3)
-    fast, slow = fits.fit_exponential(d1, v1), fits.fit_exponential(d2, v2)
-    assert "supported" in fits.overlap_sentence(fast, slow) and "not supported" not in fits.overlap_sentence(fast, slow)
-    assert "not supported" in fits.overlap_sentence(fast, fast)
-    assert fits.zero_growth_clause(fast) == "exclude"
+def test_interaction_test_by_hand():
+    """Two groups with known slopes: the regression's product term is their difference."""
+    t = np.array([0.0, 1, 2, 3, 4, 0, 1, 2, 3, 4])
+    g = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    noise = np.array([0.01, -0.02, 0.0, 0.02, -0.01, -0.01, 0.02, 0.0, -0.02, 0.01])
+    ly = np.where(g == 1, 1.0 + 0.5 * t, 0.2 * t) + noise
+    diff, p = fits.interaction_test(t, ly, g)
+    assert diff == pytest.approx(0.3, abs=0.02) and p < 1e-6
+    diff, p = fits.interaction_test(t, 0.2 * t + noise, g)  # same slope in both groups
+    assert abs(diff) < 0.02 and p > 0.05
 
+
+def test_growth_difference_test_finds_a_faster_subset():
+    years = np.repeat(np.arange(2012, 2020), 5)
+    dates = pd.to_datetime([f"{y}-06-01" for y in years])
+    rng = np.random.default_rng(0)
+    values = 10 ** (0.05 * (years - 2012) + rng.normal(0, 0.3, len(years)))
+    df = pd.DataFrame({"release_date": dates, "gflops": values})
+    top = df.loc[df.groupby(years)["gflops"].idxmax()]  # the largest of each year: selected on the outcome
+    r = fits.growth_difference_test(df, top, "gflops", "best-of-year", resamples=2000, seed=1)
+    assert r["n_sota"] == 8 and r["n_other"] == 32 and r["n_random"] == 2000
+    assert "selection" in fits.test_sentence(r)
 
 def test_joules_trend_carries_the_hardware_uncertainty():
     """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
