@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 import infertrends.ledger as ledger
@@ -72,3 +73,26 @@ def test_passthrough_rows_are_inputs_not_matches():
     assert book.add("Table B.3", "y", "tflops", "15.70", 15.9, passthrough=True) == "discrepancy"
     counts = ledger.counts(book.frame())
     assert counts == {"match": 0, "rounding": 0, "discrepancy": 1, "input": 1}
+
+
+def test_thesis_claims_by_hand():
+    """The claims of the text, checked on rows of Table A.3 and A.4 read here by hand."""
+    import infertrends.claims as claims
+    import infertrends.data as data
+    import infertrends.fits as fits
+    import infertrends.scaling as scaling
+
+    cv = scaling.vision_models("recomputed")
+    # Table A.3 prints ViT-G/14 at 90.45 % and Meta Pseudo Labels L2 at 90.20 %: the text's "best" is not
+    value, note = claims.best_model(cv)
+    assert value == 90.45 and "ViT-G/14" in note
+    # BotNet-T5 (38.6 GFLOPs, 83.5 %) against CaiT-S36 dist (27.8 GFLOPs, 84.0 %), both ImageNet-1k, 2021
+    value, note = claims.hybrids_beat_transformers(cv)
+    assert value == 0.0 and "BotNet-T5" in note and "CaiT-S36 dist" in note
+    # AlexNet 2012, NoisyStudent-B1 2019: "a period of 7 years"
+    assert claims.years_between(cv, "AlexNet", "NoisyStudent-B1")[0] == 7.0
+    nlp = data.language()
+    value, note = claims.low_compute_pocket(nlp, fits.fit_exponential(nlp["release_date"], nlp["gflops"], resamples=0))
+    assert "in 2020" in note  # the last year of Table A.4
+    # AlexNet 0.1 J against 0.02 and 0.01 J: geometric mean of 5 and 10
+    assert claims.energy_ratio(0.1, pd.Series([0.02, 0.01]))[0] == pytest.approx(50 ** 0.5)
