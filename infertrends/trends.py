@@ -64,3 +64,20 @@ def thesis_claims(level: float = 0.9) -> pd.DataFrame:
             rows.append(dict(quantity=quantity, domain=domain, selection_rule=rule, sota_per_year=top.growth_per_year,
                              all_per_year=every.growth_per_year, **test, sentence=fits.test_sentence(test)))
     return pd.DataFrame(rows)
+
+
+def hardware_units(level: float = 0.9) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """The hardware trend with the thesis's unit of observation (a GPU at one precision, so a GPU with
+    FP32 and adapted rows counts several times) beside one point per GPU (its most efficient row).
+
+    Returns the summary table (``task``, ``unit``) and, per task, the GPUs that count more than once."""
+    rows, repeated = [], {}
+    for task in ("CV", "NLP"):
+        pts = hardware.hardware_points(hardware.HardwareModel(task))
+        counts = pts["gpu"].value_counts()
+        repeated[task] = [f"{g} ({n}×)" for g, n in counts[counts > 1].sort_index().items()]
+        per_gpu = pts.loc[pts.groupby("gpu")["gflops_per_watt"].idxmax()]
+        for unit, d in (("a GPU at one precision (thesis)", pts), ("one point per GPU (its most efficient)", per_gpu)):
+            t = fits.fit_exponential(d["launch_date"], d["gflops_per_watt"], level=level)
+            rows.append({"task": task, "unit": unit, **fits.summary({unit: t}).iloc[0].drop(["trend"]).to_dict()})
+    return pd.DataFrame(rows), repeated
