@@ -7,6 +7,7 @@ value, a lost marker or a wrong date makes the rebuilt line absent from the thes
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -98,10 +99,79 @@ def test_tables_a1_a2(thesis_text):
     assert f"ViT-G/14 {vit[224]} {vit[384]}" in lines
 
 
-def test_printed_derived_numbers_appear_in_the_thesis(thesis_text):
-    flat = " ".join(thesis_text.split())
-    def forms(v: str) -> set[str]:  # the thesis prints 10000 as "10,000"
-        return {v, f"{int(v):,}"} if v.isdigit() else {v}
+#: Where, among the numbers printed after a row's name (and precision) on its line, each printed
+#: quantity stands: 0 = the first, -1 = the last.  Read off the thesis's table layouts.
+COLUMN = {("Table B.1", "gflops_per_watt"): -1, ("Table B.2", "speed_up"): -1, ("Table B.3", "tflops"): 0,
+          ("Table B.3", "gflops_per_watt"): -1, ("Table 5.2", "joules"): 2, ("Table 5.3", "joules"): 1}
+GROUP_WORDS = {"CV", "NLP", "not adapted"}
+PRECISIONS = ("FP16/FP32 Tensor", "FP32", "FP16", "TF32", "Mixed")
+NUMBER = re.compile(r"(?<![\w./-])\d[\d,]*(?:\.\d+)?(?![\w/])")
 
-    missing = [r for r in rows("thesis_printed") if not any(f in flat for f in forms(r["thesis"]))]
-    assert not missing, f"printed values not found in the thesis: {missing[:5]}"
+
+def regions(lines: list[str]) -> dict[str, tuple[int, int]]:
+    """Line ranges (0-based, end exclusive) of every table and equation, from the thesis's own captions
+    ("Table B.1: ...", printed after the table) and equation markers ("(A.3)", closing each equation)."""
+    out: dict[str, tuple[int, int]] = {}
+    captions = [(i, m.group(1)) for i, line in enumerate(lines) if (m := re.match(r"(Table [0-9A-Z]+\.\d+):", line))]
+    for (prev, _), (i, name) in zip([(-1, "")] + captions, captions):
+        out[name] = (prev + 1, i)
+    markers = [(i, m.group(1)) for i, line in enumerate(lines) if (m := re.search(r"\((A\.\d+)\)\s*$", line))]
+    for (prev, _), (i, name) in zip([(markers[0][0] - 20, "")] + markers, markers):
+        out[f"Eq. {name}"] = (prev + 1, i + 1)
+    return out
+
+
+def identifiers(source: str, key: str, quantity: str) -> list[str]:
+    """The words that name a printed number's row on its line."""
+    parts = [p for p in key.split(" | ") if p not in GROUP_WORDS]
+    if source == "Table 5.1":  # a grid: the row names the precision and the baseline, the column the task
+        precision, _, base = quantity.partition("_speedup_vs_")
+        return [{"mixed": "Mixed", "tf32": "TF32"}[precision], base.replace("_", " ")]
+    if source.startswith("Eq."):
+        return []
+    return [p.removeprefix("Tesla ") if p == "Tesla T4" else p for p in parts]
+
+
+def numbers_after(line: str, words: list[str]) -> list[str]:
+    """The numbers printed on ``line`` after the last of ``words``."""
+    cut = max((line.find(w) + len(w) for w in words if w in line), default=0)
+    return NUMBER.findall(line[cut:])
+
+
+def test_printed_derived_numbers_are_on_their_own_line(thesis_text):
+    """Each printed derived number is on the line of its own row, in its own column, inside its table or
+    equation (or, for numbers the text states, inside the quoted sentence of the thesis): a value changed to
+    one printed elsewhere fails."""
+    lines = thesis_text.splitlines()
+    where = regions(lines)
+    flat = " ".join(thesis_text.replace("-\n", "").split())
+    problems = []
+    for r in rows("thesis_printed"):
+        source, key, quantity, value = r["source"], r["key"], r["quantity"], r["thesis"]
+        forms = {value, f"{int(value):,}"} if value.isdigit() else {value}
+        if source.startswith("Section"):
+            quotes = re.findall(r'"([^"]+)"', r["notes"])
+            if not quotes or not all(" ".join(q.split()) in flat for q in quotes):
+                problems.append(f"{source} {key}: quoted sentence not in the thesis: {quotes}")
+            elif quantity != "claim_holds" and not any(f in q for q in quotes for f in forms):
+                problems.append(f"{source} {key}: {value} not in its quoted sentence")
+            continue
+        lo, hi = where[source]
+        words = identifiers(source, key, quantity)
+        if quantity == "listed":  # a flag: the model is a row of the table
+            hits = [i for i in range(lo, hi) if lines[i].startswith(key + " ")]
+        else:
+            hits = [i for i in range(lo, hi) if all(w in lines[i] for w in words)
+                    and any(f in NUMBER.findall(lines[i]) for f in forms)]
+        if len(hits) != 1:
+            problems.append(f"{source} {key} {quantity} = {value}: {len(hits)} lines in its region")
+            continue
+        col = COLUMN.get((source, quantity))
+        if source == "Table 5.1":
+            col = 0 if key.startswith("CV") else 1
+        if col is not None:
+            after = numbers_after(lines[hits[0]], words + [p for p in PRECISIONS if p in lines[hits[0]]][:1])
+            if len(after) <= abs(col) or after[col] not in forms:
+                problems.append(f"{source} {key} {quantity} = {value}: not in its column of line {hits[0] + 1}: "
+                                f"{lines[hits[0]]!r}")
+    assert not problems, f"{len(problems)} printed numbers not on their own line:\n" + "\n".join(problems[:20])
