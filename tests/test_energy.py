@@ -8,12 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.data as data
 import infertrends.energy as energy
 import infertrends.hardware as hardware
-import infertrends.params as params
 import infertrends.scaling as scaling
-import infertrends.scenarios as scenarios
 
 
 @pytest.fixture(scope="module")
@@ -21,14 +18,23 @@ def cv():
     return scaling.vision_models()
 
 
-def test_default_assumptions_are_the_thesis_method(cv):
-    trend = hardware.fit_hardware(hardware.HardwareModel("CV"))
-    thesis = energy.models_with_joules("CV", trend)["joules"].to_numpy()
+#: Joules printed by the thesis (Tables 5.2 and 5.3, typed here from the thesis's lines), for models whose
+#: Joules the book reproduces; MobileNetV2 1.4 (printed 0.010) is the one explained discrepancy.
+PRINTED_JOULES = {"AlexNet": 0.100, "ZFNet": 0.112, "MobileNet": 0.022, "EfficientNet-B1": 0.016,
+                  "NoisyStudent-B1": 0.014, "ResNeXt-50 32x4d": 0.092, "EfficientNet-B4": 0.094,
+                  "NoisyStudent-B4": 0.084, "ResNeSt-50": 0.096, "T2T-ViTt-14": 0.088, "CrossViT-15": 0.081,
+                  "EfficientNetV2-S": 0.122}
+
+
+def test_default_assumptions_give_the_thesiss_printed_joules(cv):
+    """Under the defaults, the Joules round to what Tables 5.2 and 5.3 print (to 3 decimals, within one
+    unit in the last digit for the thesis's rounded intermediates)."""
     book = energy.joules_under("CV", cv["gflops"], cv["release_date"], energy.Assumptions())
-    assert np.allclose(book, thesis, rtol=1e-12)
-    # and that is GFLOPs / (GFLOPS/W at the release date), by hand for AlexNet
-    alex = cv[cv["model"] == "AlexNet"].iloc[0]
-    assert book[alex.name] == pytest.approx(alex["gflops"] / trend.predict([alex["release_date"]])[0])
+    by_model = dict(zip(cv["model"], book))
+    for model, printed in PRINTED_JOULES.items():
+        assert by_model[model] == pytest.approx(printed, abs=0.001), model
+    # and the method is GFLOPs over GFLOPS/W: AlexNet's 1.42 GFLOPs printed 0.100 J means ~14 GFLOPS/W in 2012
+    assert 1.42 / by_model["AlexNet"] == pytest.approx(14.2, rel=0.01)
 
 
 @settings(max_examples=25, deadline=None)

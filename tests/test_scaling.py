@@ -40,12 +40,21 @@ def test_estimates_follow_the_stated_method():
     assert est["ViT-G/14"] == pytest.approx(2859.9 * (518 / 384) ** 2)
 
 
-def test_rounded_ratios_reproduce_the_printed_equations():
-    # with ratios rounded to 4 decimals the thesis's 1.3334 (a round-up) is not reproduced, so
-    # NoisyStudent-L2 stays just below the printed 1039.7991 -- within the ledger's rounding band
-    est = scaling.appendix_a_estimates(ratio_decimals=4).set_index("model")
-    assert est.loc["FixEfficientNet-B0", "r_scaling"] == 1.4286
-    assert est.loc["FixEfficientNet-B0", "gflops"] == pytest.approx(0.78 * 1.4286**2)
+def test_estimates_against_the_printed_equations():
+    """Appendix A prints ratios rounded *up* to 4 decimals (Eq. A.2: 800/600 = 1.3334; A.5: 632/600 =
+    1.0534; A.7: 320/224 = 1.4286) and results computed from them (A.4: 584.8285, A.6: 82.1142, A.8:
+    1.5919). The book's exact estimates differ from those results by no more than the rounding of the
+    ratios explains (twice the relative rounding of a squared ratio)."""
+    import math
+
+    for exact, printed in ((800 / 600, 1.3334), (632 / 600, 1.0534), (320 / 224, 1.4286), (5.3 / 3.1, 1.7097)):
+        assert math.ceil(exact * 1e4) / 1e4 == printed
+    assert round(74 * 1.0534**2, 4) == 82.1142 and round(0.78 * 1.4286**2, 4) == 1.5919
+    assert round(74 * 1.7097 * 2.15**2, 4) == 584.8285
+    est = scaling.appendix_a_estimates().set_index("model")["gflops"]
+    for model, printed, ratio in (("FixEfficientNet-B7", 82.1142, 1.0534), ("FixEfficientNet-B0", 1.5919, 1.4286),
+                                  ("FixEfficientNet-L2", 584.8285, 1.7097)):
+        assert est[model] == pytest.approx(printed, rel=2 * 1e-4 / ratio + 1e-6), model
 
 
 def test_other_resolutions_change_the_estimate():
