@@ -76,8 +76,10 @@ def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:
     long = sweep.melt(id_vars=["ratio", "equals_thesis", "missing", "others"],
                       value_vars=["thesis_selected", "others_selected"], var_name="what", value_name="models")
     long["what"] = long["what"].map({"thesis_selected": "of the thesis's list", "others_selected": "not in it"})
-    lines = alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("ratio:Q", title=ratio_title, scale=alt.Scale(type="log")),
+    lines = alt.Chart(long).mark_line(strokeWidth=2.5, interpolate="step-after").encode(
+        x=alt.X("ratio:Q", title=ratio_title,
+                scale=alt.Scale(type="log", domain=[float(sweep["ratio"].min()), float(sweep["ratio"].max())],
+                                nice=False)),
         y=alt.Y("models:Q", title="Models selected"),
         color=alt.Color("what:N", title="Selected models", sort=["of the thesis's list", "not in it"]),
         tooltip=[alt.Tooltip("ratio:Q", format=".2f"), alt.Tooltip("what:N"), alt.Tooltip("models:Q"),
