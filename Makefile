@@ -17,6 +17,10 @@ help:
 	@echo "make scenarios            every reference workload under every named scenario (runs/scenarios/*.csv)"
 	@echo "make update-references    re-execute chapters and overwrite the nbval references"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
+	@echo "make datadict             print the data dictionary generated from the schemas"
+	@echo "make chromium             install Debian's chromium if missing (for the browser tests)"
+	@echo "make clean                remove build/, book/_build/ and runs/"
+	@echo "make help                 this list"
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || (echo "creating $(VENV)" && $(PYTHON) -m venv $(VENV))

@@ -401,8 +401,10 @@ def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, 
         tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"
         out = ROOT / "runs" / chapter / tag
     out = Path(out).resolve()
-    if out == HTML.resolve() or HTML.resolve() in out.parents or out == BOOK.resolve():
-        raise BuildError(f"refusing to write a rerun into the book's own output: {out}")
+    book = BOOK.resolve()
+    if out == book or book in out.parents:  # the next build would copy it into the site
+        raise BuildError(f"refusing to write a rerun inside the book's sources ({book}): {out}; choose a folder "
+                         "outside book/, e.g. runs/")
     log(f"rerunning '{chapter}' with {checked or 'the default parameters'} into {out}")
     result = execute(chapter, checked, out_dir=out / "execution")
     log(f"executed in {result.seconds:.1f} s" if not result.cached else "unchanged, using the cached execution")

@@ -11,35 +11,72 @@ import infertrends.build as build
 import infertrends.params as params
 
 
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number of parallel chapters, at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return value
+
+
+DESCRIPTION = """\
+Build, rerun and query the book on compute and energy trends of deep-learning inference.
+
+commands:
+  build       execute every chapter (cached) and build the HTML book into book/_build/html
+  run         rerun one chapter with other parameters into runs/<chapter>/<parameters>
+  params      list a chapter's parameters, defaults and allowed values
+  chapters    list the chapters in book order
+  scenarios   every reference workload under every named energy scenario (CSV files)
+  estimate    Joules per image, sequence, token or query for your own case
+  references  re-execute chapters and overwrite the nbval reference notebooks
+  datadict    print the data dictionary generated from the schemas
+
+'python -m infertrends COMMAND --help' describes each command's options."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="infertrends", description=__doc__)
+    parser = argparse.ArgumentParser(prog="infertrends", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p_build = sub.add_parser("build", help="execute every chapter (cached) and build the HTML book")
-    p_build.add_argument("--jobs", type=int, default=2, help="chapters executed in parallel (default 2)")
+    p_build = sub.add_parser("build", help="execute every chapter (cached) and build the HTML book",
+                             description="Execute every chapter with papermill (reusing a cached execution when its "
+                             "source, code, data and parameters are unchanged), then build the HTML book and "
+                             "replace book/_build/html in one step; a failed build leaves the site as it was.")
+    p_build.add_argument("--jobs", type=_jobs, default=2, help="chapters executed in parallel (default 2)")
     p_build.add_argument("--force", action="store_true", help="re-execute even unchanged chapters")
 
-    p_run = sub.add_parser("run", help="rerun one chapter with other parameters into its own folder")
+    p_run = sub.add_parser("run", help="rerun one chapter with other parameters into its own folder",
+                           description="Rerun one chapter with other parameters; every parameter is checked before "
+                           "a kernel starts, and nothing is written inside the book.")
     p_run.add_argument("chapter", help="chapter name, e.g. flop-conventions")
     p_run.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                        help="set a parameter (repeatable); see 'infertrends params CHAPTER'")
     p_run.add_argument("--out", type=Path, default=None, help="output folder (default runs/<chapter>/<params>)")
     p_run.add_argument("--no-html", action="store_true", help="skip the HTML page (notebook and tables only)")
 
-    p_ref = sub.add_parser("references", help="re-execute chapters and overwrite the nbval reference notebooks")
-    p_ref.add_argument("--jobs", type=int, default=2)
+    p_ref = sub.add_parser("references", help="re-execute chapters and overwrite the nbval reference notebooks",
+                           description="Re-execute every chapter and overwrite tests/references/ (only on purpose: "
+                           "say why the numbers changed in the commit).")
+    p_ref.add_argument("--jobs", type=_jobs, default=2, help="chapters executed in parallel (default 2)")
 
     p_sw = sub.add_parser("scenarios", help="every reference workload under every named scenario, through the "
                           "energy chain (CSV files)")
     p_sw.add_argument("--out", type=Path, default=None, help="output folder (default runs/scenarios)")
 
-    p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values")
-    p_par.add_argument("chapter", nargs="?", default=None)
+    p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values",
+                           description="List a chapter's parameters (all chapters without an argument).")
+    p_par.add_argument("chapter", nargs="?", default=None, help="chapter name (see 'chapters')")
 
     add_estimate_parser(sub)
 
-    sub.add_parser("datadict", help="print the data dictionary generated from the schemas")
-    sub.add_parser("chapters", help="list the chapters in book order")
+    sub.add_parser("datadict", help="print the data dictionary generated from the schemas",
+                   description="Print the data dictionary of every data file, generated from the schemas.")
+    sub.add_parser("chapters", help="list the chapters in book order", description="List the chapters in book order.")
 
     args = parser.parse_args(argv)
     if args.command == "estimate":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -59,12 +60,17 @@ class Param:
         if self.kind is bool:
             ok = isinstance(value, bool)
         elif self.kind is int:
+            # an integer in any spelling that is one: 100000, 1e5, 100000.0
+            if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+                value = int(value)
             ok = isinstance(value, int) and not isinstance(value, bool)
         elif self.kind is float:
             ok = isinstance(value, (int, float)) and not isinstance(value, bool)
             value = float(value) if ok else value
         else:
             ok = isinstance(value, self.kind)
+        if ok and isinstance(value, float) and not math.isfinite(value):
+            raise ParameterError(f"parameter '{self.name}' must be a finite number ({self.allowed()}), got {value!r}")
         if not ok:
             raise ParameterError(
                 f"parameter '{self.name}' must be {self.allowed()}, got {value!r} ({type(value).__name__})"
@@ -225,7 +231,9 @@ def defaults(chapter: str) -> dict[str, Any]:
 
 
 def validate(chapter: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Check ``values`` against the chapter's spec; return them coerced.  Raises :class:`ParameterError`."""
+    """Check ``values`` against the chapter's spec and its cross-parameter rules; return them coerced.
+
+    Raises :class:`ParameterError` with one line naming the parameter and what it allows."""
     params = spec(chapter)
     out: dict[str, Any] = {}
     for name, value in values.items():
@@ -237,7 +245,48 @@ def validate(chapter: str, values: Mapping[str, Any]) -> dict[str, Any]:
                 f"allowed: {', '.join(sorted(params))}"
             )
         out[name] = params[name].coerce(value)
+    given = {k: v for k, v in out.items() if v != params[k].default}  # what the reader changed
+    merged = {**defaults(chapter), **out}
+    for rule in RULES.get(chapter, ()):
+        problem = rule(merged, given)
+        if problem:
+            raise ParameterError(problem)
     return out
+
+
+def _years_in_order(v: Mapping[str, Any], given: Mapping[str, Any]) -> str | None:
+    if v["start_year"] > v["end_year"]:
+        return (f"parameter 'start_year' ({v['start_year']}) must not be after 'end_year' ({v['end_year']}): "
+                "the fit needs at least one year")
+    return None
+
+
+def _gpu_needs_named_gpu(v: Mapping[str, Any], given: Mapping[str, Any]) -> str | None:
+    if "gpu" in given and v["hardware_model"] != "named-gpu":
+        return (f"parameter 'gpu' only applies with hardware_model 'named-gpu' (got hardware_model "
+                f"{v['hardware_model']!r}); add -p hardware_model named-gpu")
+    return None
+
+
+def _named_gpu_has_a_point(v: Mapping[str, Any], given: Mapping[str, Any]) -> str | None:
+    if v["hardware_model"] != "named-gpu":
+        return None
+    import infertrends.energy as energy  # the data, loaded only for this rule
+
+    a = energy.assumptions_from_params(v)
+    for task in ("CV", "NLP"):
+        gpus = set(energy._points(task, a)["gpu"])
+        if a.gpu not in gpus:
+            return (f"parameter 'gpu' ({a.gpu!r}) has no {a.precision} point for {task} models with these "
+                    f"segments and exclusions; GPUs that do: {', '.join(sorted(gpus))}")
+    return None
+
+
+#: Rules across parameters, checked before any kernel starts: each returns a one-line problem or None.
+RULES: dict[str, tuple[Callable[[Mapping[str, Any], Mapping[str, Any]], str | None], ...]] = {
+    "hardware": (_years_in_order,),
+    "energy": (_gpu_needs_named_gpu, _named_gpu_has_a_point),
+}
 
 
 def check(chapter: str, namespace: Mapping[str, Any]) -> dict[str, Any]:

@@ -94,3 +94,39 @@ def test_cli_text_parameters_stay_text():
     assert params.parse_cli("hardware", [("exclude_fp32", "none"), ("start_year", "2014")]) == {
         "exclude_fp32": "none", "start_year": 2014}
     assert params.parse_cli("flop-conventions", [("ratio_decimals", "none")]) == {"ratio_decimals": None}
+
+
+@pytest.mark.parametrize("chapter, values, message", [
+    ("energy", {"utilisation": float("nan")}, "parameter 'utilisation' must be a finite number"),
+    ("cv-compute", {"similar_flops_ratio": float("nan")}, "parameter 'similar_flops_ratio' must be a finite number"),
+    ("energy", {"pue": float("inf")}, "parameter 'pue' must be a finite number"),
+    ("hardware", {"start_year": 2018, "end_year": 2014}, "parameter 'start_year' (2018) must not be after 'end_year'"),
+    ("energy", {"gpu": "T4"}, "parameter 'gpu' only applies with hardware_model 'named-gpu'"),
+    ("energy", {"hardware_model": "named-gpu", "gpu": "A100", "precision": "fp32"},
+     "parameter 'gpu' ('A100') has no fp32 point"),
+])
+def test_impossible_values_and_pairs_are_refused_before_running(chapter, values, message):
+    with pytest.raises(params.ParameterError) as info:
+        params.validate(chapter, values)
+    assert message in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["100000", "1e5", "100000.0", "1E5"])
+def test_integers_in_any_spelling(text):
+    assert params.validate("sensitivity", {"draws": params.parse_value(text)}) == {"draws": 100000}
+
+
+def test_cli_refuses_nan_before_any_kernel(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "run", "energy", "-p", "utilisation", "NaN",
+                           "--out", str(tmp_path / "run"), "--no-html"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "must be a finite number" in proc.stderr
+    assert not (tmp_path / "run").exists()  # nothing was started or written
+
+
+def test_parameters_cells_have_no_equals_in_comments():
+    """papermill's parameter inference stops at an '=' in a comment ('Unable to parse line ...')."""
+    for chapter in build.chapters():
+        nb = jupytext.read(build.source(chapter))
+        cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+        for line in cell.source.splitlines():
+            assert "=" not in line.partition("#")[2], f"{chapter}: '=' in a comment of the parameters cell: {line}"
