@@ -31,6 +31,7 @@ import pandas as pd
 import yaml
 
 import infertrends.params as params_mod
+import infertrends.data as data_mod
 from infertrends.data import ALL_SPECS, ROOT, data_dir, load_any
 from infertrends.export import write_csv
 
@@ -111,7 +112,8 @@ class Result:
 
 
 #: Kernel messages that say nothing about the book (ipykernel 7 warns about its local TCP transport).
-NOISE = ("Kernel is running over TCP without encryption",)
+NOISE = ("Kernel is running over TCP without encryption",  # jupyter_client on a local kernel
+         "KeyboardInterrupt caught in kernel")  # ipykernel when papermill shuts a finished kernel down
 
 
 @contextlib.contextmanager
@@ -192,8 +194,19 @@ def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: 
     return Result(chapter, nb, out_dir / "data", seconds, False)
 
 
+def validate_data() -> None:
+    """Validate every data file once, in this process, before any chapter runs (each problem reported once)."""
+    from infertrends.schema import DataError
+
+    try:
+        data_mod.validate_all()
+    except DataError as err:
+        raise BuildError(str(err)) from None
+
+
 def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False) -> list[Result]:
-    """Execute chapters in parallel (``jobs`` processes), printing progress per chapter."""
+    """Validate the data once, then execute chapters in parallel (``jobs`` processes), printing progress."""
+    validate_data()
     names = names or chapters()
     results: dict[str, Result] = {}
     todo: list[str] = []
@@ -396,6 +409,7 @@ def build(jobs: int = 2, force: bool = False) -> Path:
 
 def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, html: bool = True) -> Path:
     """Rerun one chapter with other ``parameters`` into its own folder; never touches the book."""
+    validate_data()
     checked = params_mod.validate(chapter, dict(parameters))
     if out is None:
         tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"

@@ -9,6 +9,7 @@ from typing import Any
 
 import infertrends.build as build
 import infertrends.params as params
+from infertrends.schema import DataError
 
 
 def _jobs(text: str) -> int:
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(data_dictionary(spec) + "\n")
         elif args.command == "chapters":
             print("\n".join(build.chapters()))
-    except (params.ParameterError, build.BuildError) as err:
+    except (params.ParameterError, build.BuildError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -463,6 +463,23 @@ EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELER
 ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS}
 
 
+def validate_all() -> None:
+    """Read every data file through its schema once; raise one :class:`DataError` listing every problem
+    of every file (each once), before any chapter runs."""
+    from infertrends.schema import DataError
+
+    problems = []
+    for spec in ALL_SPECS.values():
+        try:
+            read_table(spec, data_dir() / spec.filename)
+        except DataError as err:
+            problems.extend(err.problems)
+        except FileNotFoundError as err:
+            raise DataError(data_dir() / spec.filename, []) from err
+    if problems:
+        raise DataError(data_dir(), problems)
+
+
 def load_any(name: str) -> pd.DataFrame:
     """Load any data file of :data:`ALL_SPECS` (extension tables with their ``origin``)."""
     return load_extension(name) if name in EXTENSION_SPECS else load(name)

@@ -85,12 +85,9 @@ class Param:
 
 
 def _gpu_names() -> tuple[str, ...]:
-    import csv
+    from infertrends.data import gpus  # through the schema, like every other read of the data
 
-    from infertrends.data import data_dir
-
-    with (data_dir() / "gpus.csv").open(encoding="utf-8", newline="") as fh:
-        return tuple(dict.fromkeys(row["gpu"] for row in csv.DictReader(fh)))
+    return tuple(dict.fromkeys(gpus()["gpu"]))
 
 
 def _spec(*params: Param) -> dict[str, Param]:

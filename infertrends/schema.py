@@ -152,7 +152,17 @@ def read_table(spec: TableSpec, path: Path) -> pd.DataFrame:
     problems: list[Problem] = []
     records: list[dict[str, Any]] = []
     lines: list[int] = []
-    with path.open(newline="", encoding="utf-8") as fh:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # a byte-order mark is read, not taken for part of the first column
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        bad = raw[err.start:err.start + 1].hex()
+        raise DataError(path, [Problem(path, line, "<file>", f"0x{bad}", "is not UTF-8 text: save the file as "
+                                       "UTF-8")]) from None
+    import io
+
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)
@@ -200,6 +210,8 @@ def read_table(spec: TableSpec, path: Path) -> pd.DataFrame:
                 seen[key] = line
             records.append(record)
             lines.append(line)
+    if not records and not problems:
+        problems.append(Problem(path, 2, "<row>", "", "the file has a header but no data rows"))
     if problems:
         raise DataError(path, problems)
     frame = pd.DataFrame.from_records(records, columns=expected)

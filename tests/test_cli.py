@@ -42,3 +42,12 @@ def test_bad_option_values_are_refused(args):
 def test_rerun_refuses_any_folder_inside_the_book(root):
     with pytest.raises(build.BuildError, match="refusing to write a rerun inside the book"):
         build.rerun("flop-conventions", {"crops": 10}, out=root / "book" / "myrun")
+
+
+def test_a_good_rerun_prints_no_noise(tmp_path):
+    """No parser or kernel noise on a good run (papermill's 'Unable to parse', 'Passed unknown parameter',
+    ipykernel's 'KeyboardInterrupt caught in kernel')."""
+    proc = cli("run", "energy", "-p", "hardware_model", "named-gpu", "-p", "gpu", "T4", "--out", str(tmp_path / "r"),
+               "--no-html")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == ""

@@ -131,3 +131,62 @@ def test_external_values_need_a_source_url(tmp_path):
     path = corrupt(tmp_path, data.EXTERNAL, 2, "source_url", "Uptime report")
     assert f"{path}:2: column 'source_url': value 'Uptime report': does not match the pattern" in error_for(
         data.EXTERNAL, path)
+
+
+def test_byte_order_mark_and_crlf_are_read(tmp_path):
+    src = (data.data_dir() / data.GPUS.filename).read_bytes()
+    path = tmp_path / "gpus.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + src.replace(b"\n", b"\r\n"))
+    df = read_table(data.GPUS, path)
+    assert list(df.columns)[0] == "gpu" and len(df) == 48
+
+
+def test_non_utf8_names_the_file_and_line(tmp_path):
+    lines = (data.data_dir() / data.GPUS.filename).read_bytes().split(b"\n")
+    lines[3] = lines[3].replace(b"GTX", b"GT\xe9X")  # Latin-1 e-acute on the file's line 4
+    path = tmp_path / "gpus.csv"
+    path.write_bytes(b"\n".join(lines))
+    assert f"{path}:4: column '<file>': value '0xe9': is not UTF-8 text" in error_for(data.GPUS, path)
+
+
+def test_header_only_file_names_the_file(tmp_path):
+    path = tmp_path / "gpus.csv"
+    path.write_text((data.data_dir() / data.GPUS.filename).read_text(encoding="utf-8").splitlines()[0] + "\n",
+                    encoding="utf-8")
+    assert f"{path}:2: column '<row>': value '': the file has a header but no data rows" in error_for(data.GPUS, path)
+
+
+def test_a_bad_row_fails_the_build_once_and_leaves_the_site(tmp_path):
+    """One damaged cell: the build stops before any chapter, reports the cell once, and the site stays."""
+    import os
+    import subprocess
+    import sys
+
+    root = data.ROOT
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    path = corrupt(copy, data.VISION, 7, "gflops", "-1")
+    index = root / "book" / "_build" / "html" / "index.html"
+    before = index.stat().st_mtime_ns if index.exists() else None
+    env = {**os.environ, "INFERTRENDS_DATA_DIR": str(copy)}
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "build"], capture_output=True, text=True, env=env,
+                          cwd=root)
+    assert proc.returncode == 2
+    expected = f"{path}:7: column 'gflops': value '-1': must be > 0"
+    assert (proc.stdout + proc.stderr).count(expected) == 1, proc.stderr[-2000:]
+    assert "executing" not in proc.stdout  # no chapter started
+    assert (index.stat().st_mtime_ns if index.exists() else None) == before
+
+
+def test_params_reads_the_gpu_names_through_the_schema(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    gpus = copy / data.GPUS.filename
+    gpus.write_bytes(b"\xef\xbb\xbf" + gpus.read_bytes())
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "params", "energy"], capture_output=True, text=True,
+                          env={**os.environ, "INFERTRENDS_DATA_DIR": str(copy)})
+    assert proc.returncode == 0 and "Tesla V100" in proc.stdout and "Traceback" not in proc.stderr
