@@ -8,7 +8,6 @@ Charts render through Altair's ``html`` renderer; the book's Sphinx extension
 
 from __future__ import annotations
 
-from typing import Any
 
 import altair as alt
 
@@ -38,11 +37,6 @@ def _theme() -> alt.theme.ThemeConfig:
 
 
 alt.renderers.enable("html")
-
-
-def log_axis(field: str, title: str, **kwargs: Any) -> dict[str, Any]:
-    """Keyword arguments for a quantitative field on a log10 scale."""
-    return dict(field=field, type="quantitative", title=title, scale=alt.Scale(type="log"), **kwargs)
 
 
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:

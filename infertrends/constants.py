@@ -15,8 +15,6 @@ FIX_EFFICIENTNET_B7_RESOLUTION: Final[int] = 632
 FIX_EFFICIENTNET_B0_RESOLUTION: Final[int] = 320
 #: Resolution EfficientNet-B0 is evaluated at (thesis Eq. A.7 denominator, 224 x 224; EfficientNet [12]).
 EFFICIENTNET_B0_RESOLUTION: Final[int] = 224
-#: FixEfficientNet-L2 is tested at 600 x 600, the resolution of EfficientNet-B7 (thesis Appendix A.1.1).
-FIX_EFFICIENTNET_L2_RESOLUTION: Final[int] = 600
 
 # --- Appendix A.1.2: ViT-G/14 ------------------------------------------------------
 #: Fine-tuning (and assumed test) resolution of ViT-G/14 (thesis Appendix A.1.2, citing [44]).

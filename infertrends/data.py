@@ -92,7 +92,8 @@ LANGUAGE = TableSpec(
     ),
 )
 
-PRECISIONS = ("FP32", "FP16", "FP16/FP32 Tensor")
+#: How Table B.1 names the precision of a peak (FP16/FP32 Tensor: FP16 multiply, FP32 accumulate).
+B1_PRECISIONS = ("FP32", "FP16", "FP16/FP32 Tensor")
 
 GPUS = TableSpec(
     name="gpus",
@@ -102,7 +103,7 @@ GPUS = TableSpec(
     columns=(
         Column("gpu", "str", "GPU name as printed"),
         Column("precision", "enum", "number format of the peak rate (`FP16/FP32 Tensor` = tensor cores, "
-               "FP16 multiply with FP32 accumulate)", allowed=PRECISIONS),
+               "FP16 multiply with FP32 accumulate)", allowed=B1_PRECISIONS),
         Column("tflops", "float", "vendor peak rate", "TFLOPS", positive=True),
         Column("tdp_watts", "float", "thermal design power", "W", positive=True),
         Column("launch_date", "date", "launch date", "date"),

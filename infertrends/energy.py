@@ -34,11 +34,6 @@ def joules(gflops: pd.Series | np.ndarray, gflops_per_watt: pd.Series | np.ndarr
     return np.array([units.joules_per_inference(f, e) for f, e in zip(flops, flops_per_joule)])
 
 
-def joules_per_forward_pass(gflops: pd.Series | np.ndarray, release_dates: pd.Series, trend: fits.Trend) -> np.ndarray:
-    """Joules of one forward pass of each model on the hardware trend at its release date."""
-    return joules(gflops, trend.predict(release_dates))
-
-
 def human_watts(kcal_per_day: float = C.HUMAN_KCAL_PER_DAY,
                 kwh_per_year: float = C.USA_KWH_PER_PERSON_YEAR_2019) -> dict[str, float]:
     """The thesis's two references in J/s: body (food) energy and total per-capita energy use."""
@@ -88,15 +83,12 @@ class Assumptions:
     exclude_fp32: bool = True  # leave out the FP32 rows Table B.3 leaves out (P100, A100, A30)
 
     def __post_init__(self) -> None:
-        if self.hardware not in HARDWARE_MODELS:
-            raise ValueError(f"hardware must be one of {HARDWARE_MODELS}, got {self.hardware!r}")
-        # name: (low, high, low end included)
-        bounds = {"utilisation": (0.0, 1.0, False), "power_fraction": (0.0, 2.0, False),
-                  "host_overhead": (1.0, 10.0, True), "pue": (1.0, 5.0, True)}
-        for name, (lo, hi, closed) in bounds.items():
-            v = getattr(self, name)
-            if not ((lo <= v if closed else lo < v) and v <= hi):
-                raise ValueError(f"{name} must be in {'[' if closed else '('}{lo:g}, {hi:g}], got {v!r}")
+        import infertrends.params as params  # the energy chapter's parameter spec holds the one set of bounds
+
+        spec = params.spec("energy")
+        spec["hardware_model"].coerce(self.hardware)
+        for name in ("utilisation", "power_fraction", "host_overhead", "pue"):
+            spec[name].coerce(getattr(self, name))
 
     @property
     def multiplier(self) -> float:
@@ -117,7 +109,7 @@ def assumptions_from_params(params: Mapping[str, Any]) -> Assumptions:
         if name == "segments":
             kwargs["segments"] = hardware.segments_param(value)
         elif name == "exclude_fp32":
-            kwargs["exclude_fp32"] = value == "thesis"
+            kwargs["exclude_fp32"] = bool(hardware.excluded_param(value))
         elif field in fields:
             kwargs[field] = value
     return Assumptions(**kwargs)

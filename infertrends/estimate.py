@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import infertrends.chain as chain
-import infertrends.data as data
 
 #: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
 #: (key, which column is the central value, low key/column, high key/column)

@@ -104,7 +104,6 @@ def table_b3(mean: Mean = "arithmetic", excluded: Sequence[str] = THESIS_B3_EXCL
             gpu=gpu["gpu"], precision=r["precision"], tflops=base["tflops"] * r["speed_up"],
             tdp_watts=gpu["tdp_watts"], launch_date=gpu["launch_date"], segment=gpu["segment"],
             notes=f"{base['gpu']} FP32 peak x mean {r['task']} speed-up {r['speed_up']:.4f}",
-            gflops_per_watt=float(gflops_per_watt(base["tflops"] * r["speed_up"], gpu["tdp_watts"])),
             group=r["task"], base_tflops=base["tflops"])]))
     out = pd.concat(rows, ignore_index=True)
     out["gflops_per_watt"] = gflops_per_watt(out["tflops"], out["tdp_watts"])
@@ -165,7 +164,8 @@ def model_from_params(task: Task, adapted: bool = True, segments: str = "all", e
                          mean=speedup_mean)
 
 
-PRECISIONS = ("adapted", "fp32", "tensor-peak")
+#: Which peaks the thesis-method chapters use (not a numeric precision: see :data:`infertrends.chain.PRECISIONS`).
+PEAK_POLICIES = ("adapted", "fp32", "tensor-peak")
 
 
 def efficiency_points(task: Task, precision: str = "adapted", excluded: Sequence[str] = THESIS_B3_EXCLUDED,
@@ -182,7 +182,7 @@ def efficiency_points(task: Task, precision: str = "adapted", excluded: Sequence
         best = b1.sort_values("gflops_per_watt").groupby("gpu", sort=True).tail(1)
         return best[["gpu", "precision", "launch_date", "segment", "gflops_per_watt"]].reset_index(drop=True)
     if precision not in ("adapted", "fp32"):
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+        raise ValueError(f"precision must be one of {PEAK_POLICIES}, got {precision!r}")
     model = HardwareModel(task=task, adapted=precision == "adapted", segments=tuple(segments), excluded=tuple(excluded))
     pts = hardware_points(model)
     return pts[["gpu", "precision", "launch_date", "segment", "gflops_per_watt"]]

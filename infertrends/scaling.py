@@ -85,19 +85,6 @@ def appendix_a_estimates(
     return out
 
 
-def vit_resolution_check() -> pd.DataFrame:
-    """Table A.2 ratio of GFLOPs between its two resolutions vs the quadratic law (Eq. A.9-A.10)."""
-    vit = data.load("vit_g_gflops").sort_values("resolution")
-    lo, hi = vit.iloc[0], vit.iloc[-1]
-    return pd.DataFrame(
-        [
-            dict(quantity="resolution ratio squared", value=(hi["resolution"] / lo["resolution"]) ** 2,
-                 equation="Eq. A.9"),
-            dict(quantity="GFLOPs ratio", value=hi["gflops"] / lo["gflops"], equation="Eq. A.10"),
-        ]
-    )
-
-
 #: How the FLOPs the thesis estimated (∗ in Table A.3) enter the analysis.
 ESTIMATE_POLICIES = ("recomputed", "as printed")
 

@@ -75,12 +75,14 @@ def similar_to(df: pd.DataFrame, value: str, reference: float, max_ratio: float)
 
 
 def most_accurate_similar(df: pd.DataFrame, reference: float, max_ratio: float, value: str = "gflops",
-                          score: str = "top1_accuracy", groups: tuple[str, ...] = ("year", "extra")) -> pd.DataFrame:
+                          score: str = "top1_accuracy") -> pd.DataFrame:
     """The book's rule for the thesis's Tables 4.1 and 5.2: among the rows whose ``value`` is within
-    ``max_ratio`` of ``reference``, the one with the highest ``score`` in each group (by default
-    each year, with and without extra training data), ordered by release date."""
+    ``max_ratio`` of ``reference``, the one with the highest ``score`` in each year, separately with and
+    without extra training data (``extra_data`` other than ``No``), ordered by release date."""
     near = df[similar_to(df, value, reference, max_ratio)]
-    picked = near.sort_values([score], ascending=False).groupby([near[g] for g in groups], sort=False).head(1)
+    year = near["release_date"].dt.year  # Series keys align on the index after the sort
+    extra = near["extra_data"] != "No"
+    picked = near.sort_values([score], ascending=False).groupby([year, extra], sort=False).head(1)
     return picked.sort_values(["release_date", "extra_data"])
 
 

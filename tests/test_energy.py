@@ -48,11 +48,11 @@ def test_operating_assumptions_scale_linearly(util, power, host, pue):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    (dict(utilisation=0.0), "utilisation must be in"),
-    (dict(utilisation=1.5), "utilisation must be in"),
-    (dict(pue=0.9), "pue must be in"),
-    (dict(host_overhead=0.5), "host_overhead must be in"),
-    (dict(hardware="cloud"), "hardware must be one of"),
+    (dict(utilisation=0.0), "parameter 'utilisation' must be a number >= 0.01 and <= 1"),
+    (dict(utilisation=1.5), "parameter 'utilisation' must be a number >= 0.01 and <= 1"),
+    (dict(pue=0.9), "parameter 'pue' must be a number >= 1 and <= 3"),
+    (dict(host_overhead=0.5), "parameter 'host_overhead' must be a number >= 1 and <= 5"),
+    (dict(hardware="cloud"), "parameter 'hardware_model' must be one of"),
 ])
 def test_bad_assumptions_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
