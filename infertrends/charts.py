@@ -82,3 +82,10 @@ def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:
     rule = alt.Chart(sweep.head(1).assign(current=current)).mark_rule(color="#333", strokeDash=[4, 3]).encode(
         x="current:Q")
     return alt.layer(lines, rule).properties(height=220)
+
+
+def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the 2021–2025 extension ") -> alt.Chart:
+    """Add the show/hide-extension checkbox to a chart whose data has an ``origin`` column
+    (``thesis`` rows always shown, ``extension`` rows while the box is ticked; ``show`` is its start)."""
+    param = alt.param(name="show_extension", value=show, bind=alt.binding_checkbox(name=label))
+    return chart.add_params(param).transform_filter("datum.origin == 'thesis' || show_extension")

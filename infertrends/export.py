@@ -99,3 +99,11 @@ def show_table(
     if collapsed:
         text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df)} rows)\n\n{text}````\n"
     return Markdown(f"{text}\n{link}\n")
+
+
+def show_trends(summary: pd.DataFrame, name: str, caption: str) -> Markdown:
+    """A table of trends from :func:`infertrends.fits.summary`: readable on the page, complete in the CSV."""
+    from infertrends.fits import display_summary
+
+    shown, formats = display_summary(summary)
+    return show_table(shown, name, caption, formats=formats, export=summary)

@@ -374,3 +374,15 @@ def zero_growth_clause(t: Trend) -> str:
     if not ols and not boot:
         return "include"
     return "disagree on (only the " + ("OLS" if ols else "bootstrap") + " interval excludes)"
+
+
+def state_of_the_art_and_all(sota: pd.DataFrame, every: pd.DataFrame, value: str, label: str,
+                             level: float = 0.9, date: str = "release_date") -> tuple[dict[str, Trend], pd.DataFrame]:
+    """The trends of ``value`` over the state of the art (named ``label``) and over all models, and their
+    lines for a chart, drawn over all models' dates (each band only over its own points)."""
+    top = fit_exponential(sota[date], sota[value], level=level)
+    every_t = fit_exponential(every[date], every[value], level=level)
+    years = decimal_year(every[date])
+    lines = pd.concat([trend_line(top, years.min(), years.max(), label),
+                       trend_line(every_t, years.min(), years.max(), "all models")])
+    return {label: top, "all models": every_t}, lines

@@ -34,3 +34,11 @@ def glue_number(name: str, value: float, fmt: str = ".3g") -> Formatted:
 def glue_figure(name: str, chart: Any) -> None:
     """Glue an Altair chart for a ``{glue:figure}`` directive."""
     glue(name, chart, display=False)
+
+
+def glue_trends(trends: dict[str, Any]) -> None:
+    """Glue the one-line description of each trend (:func:`infertrends.fits.describe`) under its key."""
+    from infertrends.fits import describe
+
+    for name, trend in trends.items():
+        glue_text(name, describe(trend))
