@@ -32,7 +32,7 @@ import yaml
 
 import infertrends.params as params_mod
 import infertrends.data as data_mod
-from infertrends.data import ALL_SPECS, ROOT, data_dir, load_any
+from infertrends.data import ALL_SPECS, ROOT, data_dir
 from infertrends.export import write_csv
 
 BOOK = ROOT / "book"
@@ -258,13 +258,17 @@ def _sync_tree(expected: dict[Path, Path], root: Path) -> None:
 
 
 def export_inputs(target: Path) -> dict[Path, Path]:
-    """Write the validated ("cleaned") input tables as ``input-<name>.csv`` under ``target``."""
+    """Publish the validated input tables as ``input-<name>.csv`` under ``target``, exactly as in ``data/``,
+    with ``datapackage.json`` describing them (Table Schema per file), so that a reader can validate a
+    download with ``frictionless validate datapackage.json``."""
+    import infertrends.package as package
+
     files: dict[Path, Path] = {}
     tmp = BUILD / "inputs"
-    for name in ALL_SPECS:
-        src = tmp / f"input-{name}.csv"
-        write_csv(load_any(name), src)
-        files[target / src.name] = src
+    for spec in ALL_SPECS.values():
+        files[target / f"input-{spec.name}.csv"] = data_dir() / spec.filename
+    pj = package.write(tmp, ALL_SPECS, lambda spec: f"input-{spec.name}.csv")
+    files[target / pj.name] = pj
     return files
 
 

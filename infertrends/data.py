@@ -465,20 +465,41 @@ ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS}
 
 
 def validate_all() -> None:
-    """Read every data file through its schema once; raise one :class:`DataError` listing every problem
-    of every file (each once), before any chapter runs."""
-    from infertrends.schema import DataError
+    """Validate every data file once, before any chapter runs; raise one :class:`DataError` listing each
+    problem once as ``file:line: column 'c': value 'v': problem``.
 
+    In three passes, each only if the one before found nothing: every file is UTF-8 text (a BOM is
+    allowed); the ``frictionless`` library checks the data package (types, required cells, enums,
+    ranges, patterns, unique keys, foreign keys; :mod:`infertrends.package`); the book's own rules that
+    Table Schema cannot express (exact column order, no stray spaces, no empty table) in
+    :func:`infertrends.schema.read_table`.
+    """
+    import infertrends.package as package
+    from infertrends.schema import DataError, Problem
+
+    root = data_dir()
+    missing = [root / s.filename for s in ALL_SPECS.values() if not (root / s.filename).exists()]
+    if missing:
+        raise DataError(root, [Problem(p, 1, "<file>", "", "file not found") for p in missing])
     problems = []
     for spec in ALL_SPECS.values():
+        raw = (root / spec.filename).read_bytes()
         try:
-            read_table(spec, data_dir() / spec.filename)
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            problems.append(Problem(root / spec.filename, raw[:err.start].count(b"\n") + 1, "<file>",
+                                    f"0x{raw[err.start:err.start + 1].hex()}", "is not UTF-8 text: save the file as "
+                                    "UTF-8"))
+    if problems:
+        raise DataError(root, problems)
+    package.validate(root, ALL_SPECS)
+    for spec in ALL_SPECS.values():
+        try:
+            read_table(spec, root / spec.filename)
         except DataError as err:
             problems.extend(err.problems)
-        except FileNotFoundError as err:
-            raise DataError(data_dir() / spec.filename, []) from err
     if problems:
-        raise DataError(data_dir(), problems)
+        raise DataError(root, problems)
 
 
 def load_any(name: str) -> pd.DataFrame:

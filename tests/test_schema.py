@@ -190,3 +190,31 @@ def test_params_reads_the_gpu_names_through_the_schema(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "infertrends", "params", "energy"], capture_output=True, text=True,
                           env={**os.environ, "INFERTRENDS_DATA_DIR": str(copy)})
     assert proc.returncode == 0 and "Tesla V100" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_published_data_package_validates_with_frictionless(html):
+    """The site's data folder is a data package that the standard tool validates."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    package = html / "data" / "datapackage.json"
+    names = {r["path"] for r in json.loads(package.read_text(encoding="utf-8"))["resources"]}
+    assert names == {f"input-{s.name}.csv" for s in data.ALL_SPECS.values()}
+    exe = Path(sys.executable).parent / "frictionless"
+    proc = subprocess.run([str(exe), "validate", "datapackage.json"], cwd=package.parent, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_frictionless_reports_a_duplicated_key_once(tmp_path):
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    lines = (copy / "gpus.csv").read_text(encoding="utf-8").splitlines()
+    (copy / "gpus.csv").write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
+    import infertrends.package as package
+
+    with pytest.raises(DataError) as info:
+        package.validate(copy, data.ALL_SPECS)
+    text = str(info.value)
+    assert text.count("gpus.csv") == 1 and f"{copy / 'gpus.csv'}:{len(lines) + 1}:" in text
