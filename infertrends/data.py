@@ -502,11 +502,6 @@ def validate_all() -> None:
         raise DataError(root, problems)
 
 
-def load_any(name: str) -> pd.DataFrame:
-    """Load any data file of :data:`ALL_SPECS` (extension tables with their ``origin``)."""
-    return load_extension(name) if name in EXTENSION_SPECS else load(name)
-
-
 def load_extension(name: str) -> pd.DataFrame:
     """Load and validate an extension table, with ``origin = "extension"``."""
     if name not in EXTENSION_SPECS:

@@ -148,8 +148,3 @@ def efficiency_and_joules(task: str, gflops: pd.Series, dates: pd.Series, a: Ass
     out = peak_efficiency(task, dates, a)
     out["joules"] = joules(gflops, out["gflops_per_watt"]) * a.multiplier
     return out
-
-
-def joules_under(task: str, gflops: pd.Series, dates: pd.Series, a: Assumptions) -> np.ndarray:
-    """Joules per forward pass under assumptions ``a`` (equals the thesis's for the defaults)."""
-    return efficiency_and_joules(task, gflops, dates, a)["joules"].to_numpy()

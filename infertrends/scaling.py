@@ -20,13 +20,6 @@ def cnn_flops_factor(d_ratio: float = 1.0, w_ratio: float = 1.0, r_ratio: float 
     return d_ratio * w_ratio**2 * r_ratio**2
 
 
-def resolution_factor(new: float, old: float) -> float:
-    """FLOPs multiplier for a change of square input resolution ``old`` -> ``new`` (quadratic)."""
-    if new <= 0 or old <= 0:
-        raise ValueError(f"resolutions must be > 0, got new={new!r}, old={old!r}")
-    return (new / old) ** 2
-
-
 def _ratio(a: float, b: float, decimals: int | None) -> float:
     r = a / b
     return r if decimals is None else round(r, decimals)

@@ -67,11 +67,6 @@ def convert(value: float, from_prefix: str, to_prefix: str) -> float:
     return value * prefix_factor(from_prefix) / prefix_factor(to_prefix)
 
 
-def multiply_adds_to_flops(multiply_adds: float) -> float:
-    """FLOPs of a count given in multiply-adds (x2, thesis 2.1.1)."""
-    return multiply_adds * FLOPS_PER_MULTIPLY_ADD
-
-
 def flops_to_multiply_adds(flops: float) -> float:
     """Multiply-adds equivalent to a FLOP count (/2)."""
     return flops / FLOPS_PER_MULTIPLY_ADD

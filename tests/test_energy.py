@@ -29,7 +29,7 @@ PRINTED_JOULES = {"AlexNet": 0.100, "ZFNet": 0.112, "MobileNet": 0.022, "Efficie
 def test_default_assumptions_give_the_thesiss_printed_joules(cv):
     """Under the defaults, the Joules round to what Tables 5.2 and 5.3 print (to 3 decimals, within one
     unit in the last digit for the thesis's rounded intermediates)."""
-    book = energy.joules_under("CV", cv["gflops"], cv["release_date"], energy.Assumptions())
+    book = energy.efficiency_and_joules("CV", cv["gflops"], cv["release_date"], energy.Assumptions())["joules"].to_numpy()
     by_model = dict(zip(cv["model"], book))
     for model, printed in PRINTED_JOULES.items():
         assert by_model[model] == pytest.approx(printed, abs=0.001), model
@@ -42,9 +42,9 @@ def test_default_assumptions_give_the_thesiss_printed_joules(cv):
 def test_operating_assumptions_scale_linearly(util, power, host, pue):
     dates = pd.to_datetime(["2015-01-01", "2020-06-01"])
     gflops = pd.Series([10.0, 100.0])
-    base = energy.joules_under("CV", gflops, dates, energy.Assumptions())
+    base = energy.efficiency_and_joules("CV", gflops, dates, energy.Assumptions())["joules"].to_numpy()
     a = energy.Assumptions(utilisation=util, power_fraction=power, host_overhead=host, pue=pue)
-    assert np.allclose(energy.joules_under("CV", gflops, dates, a), base * power / util * host * pue)
+    assert np.allclose(energy.efficiency_and_joules("CV", gflops, dates, a)["joules"].to_numpy(), base * power / util * host * pue)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -61,10 +61,10 @@ def test_bad_assumptions_are_named(kwargs, message):
 
 def test_named_gpu_must_exist_in_the_precision():
     a = energy.Assumptions(hardware="named-gpu", gpu="GeForce GTX 580", precision="adapted")
-    j = energy.joules_under("CV", pd.Series([1.0]), pd.to_datetime(["2015-01-01"]), a)
+    j = energy.efficiency_and_joules("CV", pd.Series([1.0]), pd.to_datetime(["2015-01-01"]), a)["joules"].to_numpy()
     assert j[0] == pytest.approx(1.0 / (1.58e3 / 244))
     with pytest.raises(ValueError, match="has no adapted point"):
-        energy.joules_under("CV", pd.Series([1.0]), pd.to_datetime(["2015-01-01"]),
+        energy.efficiency_and_joules("CV", pd.Series([1.0]), pd.to_datetime(["2015-01-01"]),
                             energy.Assumptions(hardware="named-gpu", gpu="Tesla P100"))
 
 

@@ -18,12 +18,6 @@ def test_scaling_composes(d1, d2, r1, r2):
         scaling.cnn_flops_factor(d1 * d2, 1, r1 * r2), rel=1e-12)
 
 
-@given(st.integers(32, 2048), st.integers(32, 2048))
-def test_resolution_factor_is_quadratic(a, b):
-    assert scaling.resolution_factor(a, b) == pytest.approx((a / b) ** 2)
-    assert scaling.resolution_factor(a, b) * scaling.resolution_factor(b, a) == pytest.approx(1)
-
-
 def test_non_positive_ratio_is_named():
     with pytest.raises(ValueError, match="w_ratio must be > 0"):
         scaling.cnn_flops_factor(1, 0, 1)

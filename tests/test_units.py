@@ -35,14 +35,9 @@ def test_convert_is_consistent_with_base(value, a, b):
     assert units.convert(value, a, b) == pytest.approx(units.from_base(units.to_base(value, a), b), rel=1e-12)
 
 
-@given(finite)
-def test_multiply_add_round_trip(value):
-    assert units.flops_to_multiply_adds(units.multiply_adds_to_flops(value)) == pytest.approx(value, rel=1e-12)
-
-
 def test_multiply_add_is_two_flops():
-    # thesis 2.1.1: one fused multiply-add counts as two FLOPs
-    assert units.multiply_adds_to_flops(0.71e9) == pytest.approx(1.42e9)
+    # thesis 2.1.1: one fused multiply-add counts as two FLOPs; AlexNet's 1.42 GFLOPs are 0.71 G multiply-adds
+    assert units.flops_to_multiply_adds(1.42e9) == pytest.approx(0.71e9)
 
 
 @given(finite, st.floats(min_value=1e-3, max_value=1e4))
