@@ -150,3 +150,35 @@ def test_reruns_with_other_assumptions(tmp_path, chapter, args):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert any((out / "execution" / "data").glob("*.csv"))
+
+
+def test_a_failed_html_build_leaves_the_published_site(html, monkeypatch):
+    """jupyter-book failing (a bad {numref}, say) must not touch book/_build/html."""
+    index = html / "index.html"
+    before = index.stat().st_mtime_ns
+    monkeypatch.setattr(build, "validate_data", lambda: None)
+    monkeypatch.setattr(build, "execute_all", lambda **kw: [])
+    monkeypatch.setattr(build, "stage", lambda results: None)
+
+    def failing(site, output, strict=True):
+        raise build.BuildError("jupyter-book build failed (exit 1); see the warnings above")
+
+    monkeypatch.setattr(build, "jupyter_book", failing)
+    with pytest.raises(build.BuildError):
+        build.build()
+    assert index.stat().st_mtime_ns == before
+
+
+def test_publishing_drops_tables_this_build_did_not_stage(tmp_path):
+    built, target, staged = tmp_path / "built", tmp_path / "site", tmp_path / "staged"
+    (built / "data").mkdir(parents=True)
+    (built / "data" / "kept.csv").write_text("a\n1\n")
+    (built / "data" / "stale.csv").write_text("a\n1\n")
+    (built / "index.html").write_text("new")
+    staged.mkdir()
+    (staged / "kept.csv").write_text("a\n1\n")
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    build.publish_site(built, target, staged)
+    assert (target / "index.html").read_text() == "new"
+    assert sorted(p.name for p in (target / "data").iterdir()) == ["kept.csv"]
