@@ -26,7 +26,7 @@ in the project's shared folder states the boundaries and baselines.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, Literal
 
@@ -60,6 +60,7 @@ SLOTS: dict[str, tuple[str, str]] = {
     "compute_fraction": ("accelerator", "peak at the precision used"),
     "memory_fraction": ("accelerator", "memory bandwidth"),
     "idle_fraction": ("accelerator", "TDP"),
+    "power_fraction": ("accelerator", "TDP"),  # a measured accelerator power (calibrates memory_power)
     "memory_power": ("accelerator", "dynamic power range"),
     "host_overhead": ("node", "accelerator power"),
     "pue": ("facility", "node power"),
@@ -457,11 +458,6 @@ def max_batch(m: LLM, hw: Hardware, precision: str, context: float) -> int:
     return int(free // (context * m.kv_bytes_per_token(precision)))
 
 
-def as_dict(obj: Any) -> dict[str, Any]:
-    """A dataclass as a plain dict (for JSON)."""
-    return asdict(obj)
-
-
-__all__ = ["ChainError", "Factors", "Hardware", "LLM", "Result", "Step", "as_dict", "default_architecture",
-           "efficiency_point", "field", "hardware", "llm", "max_batch", "run", "sourced", "step_decode",
-           "step_dense", "step_prefill", "thesis_factors"]
+__all__ = ["ChainError", "Factors", "Hardware", "LLM", "Result", "Step", "default_architecture", "efficiency_point",
+           "energy", "hardware", "llm", "max_batch", "run", "sourced", "step_decode", "step_dense", "step_prefill",
+           "thesis_factors"]

@@ -48,12 +48,13 @@ def memory_power(idle_fraction: float, memory_fraction: float, which: str = "val
     by a factor of about two; the range keeps both.  A calibration, not a measurement of k.
     """
     key, col = MEMORY_POWER_SOURCES[which]
-    p = chain.sourced(key, "idle_fraction", which=col)  # a fraction of TDP at the accelerator, like idle
+    p = chain.sourced(key, "power_fraction", which=col)
     k = (p - idle_fraction) / ((1.0 - idle_fraction) * memory_fraction)
     return min(1.0, max(0.0, k))
 
 
-def _value(slot: str, end: str, precision: str) -> tuple[float, str]:
+def value_of(slot: str, end: str, precision: str) -> tuple[float, str]:
+    """A factor's value at one end of its sourced range (``value``, ``low``, ``high``) and its source."""
     key, col = FACTOR_SOURCES[slot][end]
     return chain.sourced(key, slot, precision=precision, which=col), f"{key} ({col})" if col != "value" else key
 
@@ -74,7 +75,7 @@ def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] 
     values: dict[str, float] = {}
     sources: list[tuple[str, str]] = []
     for slot in FACTOR_SOURCES:
-        v, src = _value(slot, ends.get(slot, "value"), precision)
+        v, src = value_of(slot, ends.get(slot, "value"), precision)
         if slot == "idle_fraction" and accelerator and "idle_fraction" not in ends:
             hw = chain.hardware(accelerator, precision)
             if hw.idle_watts is not None:

@@ -35,7 +35,7 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
     (``accelerator_specs.csv``), as the chain uses it."""
     rows = []
     for slot in estimate.FACTOR_SOURCES:
-        vals = {end: estimate._value(slot, end, precision) for end in ("low", "value", "high")}
+        vals = {end: estimate.value_of(slot, end, precision) for end in ("low", "value", "high")}
         if slot == "idle_fraction" and accelerator:
             hw = chain.hardware(accelerator, precision)
             if hw.idle_watts is not None:
@@ -44,7 +44,7 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
                          high=vals["high"][0], boundary=chain.SLOTS[slot][0],
                          baseline=chain.PEAK_BASELINE[precision] if slot == "compute_fraction" else chain.SLOTS[slot][1],
                          sources="; ".join(dict.fromkeys(v[1] for v in vals.values()))))
-    p = {end: chain.sourced(key, "idle_fraction", which=col)  # a fraction of TDP at the accelerator
+    p = {end: chain.sourced(key, "power_fraction", which=col)
          for end, (key, col) in estimate.MEMORY_POWER_SOURCES.items()}
     p_src = [estimate.MEMORY_POWER_SOURCES[end] for end in ("low", "value", "high")]
     rows.append(dict(factor="decode_power", name=FACTORS["decode_power"], low=p["low"], central=p["value"],
