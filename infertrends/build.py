@@ -289,18 +289,19 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     for r in results:
         expected[site / "chapters" / f"{r.chapter}.ipynb"] = r.notebook
     data_root = site / "_extra" / "data"
-    ledgers = []
+    ledgers, chapter_of = [], []
     for r in results:
         for csv in sorted(r.data.glob("*.csv")):
             expected[data_root / csv.name] = csv
             if csv.name.startswith("reproduction-"):
                 ledgers.append(ledger.read(csv))
+                chapter_of += [r.chapter] * len(ledgers[-1])
     combined = BUILD / "reproduction.csv"
     table = ledger.combine(ledgers) if ledgers else pd.DataFrame(columns=ledger.COLUMNS)
     write_csv(table, combined)
     expected[data_root / "reproduction.csv"] = combined
     page = site.parent / f"{site.name}-reproduction.md"
-    page.write_text(reproduction_page(table), encoding="utf-8")
+    page.write_text(reproduction_page(table, chapter_of), encoding="utf-8")
     expected[site / "reproduction.md"] = page
     intro = BOOK / "intro.md"
     if (site / "intro.md") in expected and LEDGER_COUNTS in intro.read_text(encoding="utf-8"):
@@ -332,29 +333,89 @@ def ledger_sentence(table: pd.DataFrame) -> str:
             f"{c['discrepancy']} differ (each explained on its page); {c['input']} more only copy an input")
 
 
-def reproduction_page(table: pd.DataFrame) -> str:
-    """The ledger page, generated from the combined ledger (numbers from code, never typed)."""
+def chapter_title(chapter: str) -> str:
+    """The chapter's title, from the first heading of its source."""
+    for line in source(chapter).read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return chapter
+
+
+def _percent(rel: float) -> str:
+    """A relative difference as a readable percentage, never in e-notation."""
+    if rel != rel:
+        return ""
+    x = 100 * rel
+    return "0 %" if x == 0 else "< 0.01 %" if x < 0.01 else f"{x:.2f} %" if x < 10 else f"{x:,.0f} %"
+
+
+def _printed_like(thesis: str, value: float) -> str:
+    """The book's value with two more decimals than the thesis printed (no e-notation)."""
+    import infertrends.ledger as ledger
+
+    return f"{value:,.{ledger.decimals(thesis) + 2}f}"
+
+
+FILTER = """
+<p><label for="verdict-filter">Show rows with the verdict </label>
+<select id="verdict-filter">
+  <option value="">any</option><option>match</option><option>rounding</option><option>discrepancy</option>
+  <option>input</option>
+</select></p>
+<script>
+document.getElementById("verdict-filter").addEventListener("change", function (e) {
+  var want = e.target.value;
+  document.querySelectorAll("table.ledger-table tbody tr").forEach(function (tr) {
+    var cell = tr.querySelector("td:nth-child(6)");
+    tr.style.display = (!want || (cell && cell.textContent.trim() === want)) ? "" : "none";
+  });
+});
+</script>
+"""
+
+
+def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) -> str:
+    """The ledger page, generated from the combined ledger (numbers from code, never typed): a summary by
+    chapter and verdict, a verdict filter, then one table per chapter in plain words."""
     import infertrends.ledger as ledger
     from infertrends.export import markdown_table
 
-    counts = ledger.counts(table)
+    t = table.copy()
+    t["chapter"] = chapter_of if chapter_of is not None and len(chapter_of) == len(t) else "book"
+    counts = ledger.counts(t)
     judged = sum(counts[v] for v in ledger.JUDGED)
     summary = (f"{judged} recomputed: " + ", ".join(f"{counts[v]} {v}" for v in ledger.JUDGED)
                + f"; {counts['input']} printed inputs passed through (verdict input, not counted)")
-    shown = table.rename(columns={"rel_diff": "relative difference"})[
-        ["source", "key", "quantity", "thesis", "recomputed", "relative difference", "verdict", "note"]]
-    body = markdown_table(shown, {"recomputed": ".6g", "relative difference": ".2e"}) if len(table) else ""
-    return (
+    by = (t.groupby(["chapter", "verdict"], sort=False).size().unstack(fill_value=0)
+          .reindex(columns=list(ledger.VERDICTS), fill_value=0).reset_index())
+    by.insert(1, "numbers", by[list(ledger.VERDICTS)].sum(axis=1))
+    by["chapter"] = "{doc}`chapters/" + by["chapter"] + "`"
+    by.columns = ["Chapter", "Numbers", *[v.capitalize() for v in ledger.VERDICTS]]
+    parts = [
         "(reproduction)=\n# Reproduction ledger\n\n"
-        "One row per number the thesis prints that the book recomputes: where the thesis prints it "
-        "(`source`), the row it names (`key`), the quantity, the printed value, the book's value, their "
-        "relative difference and the verdict (defined on the {doc}`intro` page). Chapters explain every "
-        "`discrepancy`.\n\n"
-        f"**{len(table)} numbers; {summary}.**\n\n"
+        "One row per number the thesis prints that the book recomputes: where the thesis prints it, the row it "
+        "names, what the number is, the printed value, the book's value (two more decimals), and the verdict "
+        "(defined on the {doc}`intro` page). Chapters explain every `discrepancy`.\n\n"
+        f"**{len(t)} numbers; {summary}.**\n\n"
         '<a class="download-csv" href="data/reproduction.csv" download>Download the ledger as CSV '
         "(reproduction.csv)</a>\n\n"
-        f"```{{table}} The reproduction ledger.\n:name: tbl-reproduction\n\n{body}\n```\n"
-    )
+        f"```{{table}} The ledger by chapter and verdict.\n:name: tbl-reproduction-summary\n\n"
+        f"{markdown_table(by) if len(by) else ''}\n```\n",
+        FILTER,
+    ]
+    for chapter, grp in t.groupby("chapter", sort=False):
+        shown = pd.DataFrame({
+            "Where": grp["source"], "Row": grp["key"], "Number": grp["quantity"].map(ledger.label),
+            "Thesis": grp["thesis"],
+            "Book": [_printed_like(th, v) for th, v in zip(grp["thesis"], grp["recomputed"])],
+            "Verdict": grp["verdict"],
+            "Difference": [_percent(d) for d in grp["rel_diff"]],
+            "Note": grp["note"].fillna(""),
+        })
+        parts.append(f"## {chapter_title(chapter)}\n\nRows of {{doc}}`chapters/{chapter}`.\n\n```{{table}} Ledger rows "
+                     f"of this chapter.\n:name: tbl-reproduction-{chapter}\n:class: ledger-table\n\n"
+                     f"{markdown_table(shown)}\n```\n")
+    return "\n".join(parts)
 
 
 def jupyter_book(site: Path, output: Path, strict: bool = True) -> None:

@@ -135,6 +135,28 @@ def combine(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     return df[COLUMNS].reset_index(drop=True)
 
 
+#: The ledger's quantities in words, for the page (the CSV keeps the short names).
+QUANTITY_LABELS = {
+    "claim_holds": "the claim holds (1 = yes)", "d_scaling": "depth scaling ratio", "w_scaling": "width scaling ratio",
+    "r_scaling": "resolution scaling ratio", "r_scaling_squared": "resolution ratio squared",
+    "gflops": "GFLOPs (estimate)", "gflops_rounded": "GFLOPs (estimate, rounded)",
+    "gflops_ratio_384_224": "GFLOPs ratio, 384 px over 224 px", "gflops_per_watt": "GFLOPS per Watt",
+    "energy_ratio": "times less energy than AlexNet", "human_watts": "human reference (W)",
+    "joules": "Joules per forward pass", "listed": "listed in the table (1 = yes)",
+    "mixed_speedup_vs_T4_FP32": "mixed-precision speed-up over the T4 at FP32",
+    "mixed_speedup_vs_V100_FP32": "mixed-precision speed-up over the V100 at FP32",
+    "tf32_speedup_vs_V100_FP32": "TF32 speed-up over the V100 at FP32",
+    "pearson_params_gflops": "correlation of parameters and FLOPs", "speed_up": "speed-up over FP32",
+    "tflops": "peak TFLOPS", "top1_accuracy": "top-1 accuracy (%)", "top1_improvement_percent": "top-1 gain (%)",
+    "years": "years",
+}
+
+
+def label(quantity: str) -> str:
+    """A ledger quantity in words."""
+    return QUANTITY_LABELS.get(quantity, quantity.replace("_", " "))
+
+
 def counts(table: pd.DataFrame) -> dict[str, int]:
     """Rows per verdict (every verdict of :data:`VERDICTS`, zero if absent)."""
     vc = table["verdict"].value_counts() if len(table) else pd.Series(dtype=int)

@@ -62,3 +62,22 @@ def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server):
         assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
         page.screenshot(path=str(html.parent / "calculator-test.png"))
         browser.close()
+
+
+def test_ledger_page_summary_and_verdict_filter(html, server):
+    """The ledger page opens with counts by chapter and verdict, and its filter narrows the rows."""
+    import infertrends.ledger as ledger
+
+    df = ledger.read(html / "data" / "reproduction.csv")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+        page.goto(f"{server}/reproduction.html")
+        rows = "Array.from(document.querySelectorAll('table.ledger-table tbody tr'))"
+        assert page.evaluate(f"{rows}.length") == len(df)
+        page.select_option("#verdict-filter", "discrepancy")
+        shown = page.evaluate(f"{rows}.filter(r => r.style.display !== 'none').length")
+        assert shown == int((df["verdict"] == "discrepancy").sum()) > 0
+        assert "e+" not in page.inner_text("main") and "e-0" not in page.inner_text("main")
+        browser.close()
