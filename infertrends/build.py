@@ -449,6 +449,11 @@ def publish_site(built: Path, target: Path, data: Path) -> None:
     for f in (tmp / "data").glob("*") if (tmp / "data").exists() else []:
         if f.name not in staged:
             f.unlink()
+    # Sphinx does not always recopy a changed static file (a stylesheet) when no page changed
+    static = data.parent.parent / "_static"
+    for f in static.glob("*") if static.exists() else []:
+        if f.is_file():
+            shutil.copy2(f, tmp / "_static" / f.name)
     if target.exists():
         target.rename(old)
     tmp.rename(target)

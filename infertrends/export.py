@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import pandas as pd
+
+import infertrends.numbers as numbers
 from IPython.display import Markdown
 
 from infertrends.data import ROOT
@@ -60,7 +62,7 @@ def _cell(value: object, fmt: str | Callable[[object], str] | None) -> str:
     elif callable(fmt):
         text = fmt(value)
     else:
-        text = format(value, fmt)
+        text = numbers.fmt(value, fmt)
     return text.replace("|", "\\|")
 
 

@@ -249,6 +249,11 @@ def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:
         return np.where(den > 1e-12, num / den, np.nan)
 
 
+def p_text(p: float) -> str:
+    """A p-value for prose, never in e-notation: "p = 0.017", "p < 0.001"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
 def interaction_test(t: np.ndarray, ly: np.ndarray, group: np.ndarray) -> tuple[float, float]:
     """Difference in slope between ``group`` and the other points (log10 units per year) and its
     two-sided p-value, from one regression ``ly ~ t + group + t x group`` (each point once)."""
@@ -276,7 +281,7 @@ def slope_change(after: Trend, dates_before, values_before, dates_after, values_
     if not p == p:
         return f"cannot be compared: too few points{thin}"
     verdict = "a change the data support" if p < alpha else "no change the data can support"
-    return f"×{10 ** diff:.2f} a year after against before (interaction p = {p:.2g}): {verdict}{thin}"
+    return f"×{10 ** diff:.2f} a year after against before (interaction {p_text(p)}): {verdict}{thin}"
 
 
 def growth_difference_test(df: pd.DataFrame, sota: pd.DataFrame, value: str, rule: str,
@@ -326,9 +331,9 @@ def test_sentence(r: dict, alpha: float = 0.05) -> str:
     """The outcome of :func:`growth_difference_test` as a clause for prose."""
     inter = ("supported" if r["interaction_p"] < alpha else "not supported") + \
         f" by one regression with an interaction (×{r['slope_difference_per_year']:.2f} a year faster, " \
-        f"p = {r['interaction_p']:.2g})"
+        f"{p_text(r['interaction_p'])})"
     sel = (f"{r['random_at_least']:,} of {r['n_random']:,} subsets chosen at random the same way grow as fast "
-           f"(p = {r['selection_p']:.2g}; their median ×{r['random_median_per_year']:.2f} a year)")
+           f"({p_text(r['selection_p'])}; their median ×{r['random_median_per_year']:.2f} a year)")
     return f"{inter}; {sel}; but {SELECTION_NOTE[r['rule']]}"
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from myst_nb import glue
 
+import infertrends.numbers as numbers
+
 
 class Formatted(str):
     """A pre-formatted string for ``{glue:text}``.
@@ -28,7 +30,7 @@ def glue_text(name: str, text: str) -> Formatted:
 
 def glue_number(name: str, value: float, fmt: str = ".3g") -> Formatted:
     """Glue ``value`` formatted with ``fmt`` (a format spec such as ``".2f"`` or ``",.0f"``)."""
-    return glue_text(name, format(value, fmt))
+    return glue_text(name, numbers.fmt(value, fmt))
 
 
 def glue_figure(name: str, chart: Any) -> None:

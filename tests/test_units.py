@@ -60,3 +60,13 @@ def test_human_references_from_stated_inputs():
     assert 90 < units.kcal_per_day_to_watts(2000) < 110
     assert units.kwh_per_year_to_watts(79_897) == pytest.approx(79_897 * 3.6e6 / (365.25 * 86400))
     assert math.isclose(units.kwh_per_year_to_watts(8766), 1000, rel_tol=1e-9)
+
+
+@pytest.mark.parametrize("value, spec, text", [
+    (35044.3, ",.4g", "35,040"), (13911.52, ",.4g", "13,910"), (0.00001234, ",.4g", "0.00001234"),
+    (2.5, ",.4g", "2.5"), (0.0123, ",.4g", "0.0123"), (1e-05, ".2g", "0.00001"), (1234.5, ",.1f", "1,234.5"),
+])
+def test_numbers_are_never_in_e_notation(value, spec, text):
+    import infertrends.numbers as numbers
+
+    assert numbers.fmt(value, spec) == text

@@ -1,0 +1,33 @@
+"""One way to write a number for a reader: significant figures, thousands separators, never e-notation.
+
+The CSV files keep full precision; pages and glued prose go through :func:`fmt`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+
+def significant(value: float, digits: int = 4) -> str:
+    """``value`` to ``digits`` significant figures, with thousands separators and no exponent:
+    35044.3 -> "35,040"; 0.00001234 -> "0.00001234"; 2.5 -> "2.5"."""
+    if value == 0 or not math.isfinite(value):
+        return "0" if value == 0 else str(value)
+    exponent = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - exponent)
+    rounded = round(value, digits - 1 - exponent)
+    text = f"{rounded:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt(value: float, spec: str) -> str:
+    """``format(value, spec)``, except that a result in e-notation is written out with the same number of
+    significant figures (``.4g`` gives at most 4)."""
+    text = format(value, spec)
+    if re.search(r"\de[+-]\d", text):
+        m = re.search(r"\.(\d+)[gG]", spec)
+        return significant(float(value), int(m.group(1)) if m else 6)
+    return text

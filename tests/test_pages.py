@@ -1,0 +1,58 @@
+"""Every page read as a reader would, in a real browser (Playwright driving Debian's Chromium, offline),
+at a desktop width and a phone width: no sideways scrolling, no chart wider than the screen, every chart
+drawn, no 'nan', e-notation or traceback in the text. Screenshots go to book/_build/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+import infertrends.build as build
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+PAGES = ["intro.html"] + [f"chapters/{c}.html" for c in build.chapters()] + ["reproduction.html", "bibliography.html"]
+WIDTHS = (1400, 420)
+BAD_TEXT = re.compile(r"\bnan\b|\bNaN\b|\d[eE][+-]\d|Traceback \(most recent call last\)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=shutil.which("chromium"),
+                              args=["--no-sandbox", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_reads_well(html, server, browser, page_name, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
+    page.goto(f"{server}/{page_name}")
+    source = (html / page_name).read_text(encoding="utf-8")
+    expected = len(set(re.findall(r'id="(altair-viz-[0-9a-f]+)"', source)))
+    if expected:
+        page.wait_for_function(f"document.querySelectorAll('[role=graphics-document]').length >= {expected}",
+                               timeout=20000)
+    found = page.evaluate("""() => {
+        const vw = document.documentElement.clientWidth;
+        return {overflow: document.documentElement.scrollWidth - vw,
+                wide: Array.from(document.querySelectorAll('.vega-embed'))
+                      .filter(e => e.getBoundingClientRect().width > vw + 1).length,
+                charts: document.querySelectorAll('[role=graphics-document]').length,
+                errors: document.querySelectorAll('.vega-embed .error, div.error').length};
+    }""")
+    shots = html.parent / "screenshots"
+    shots.mkdir(exist_ok=True)
+    page.screenshot(path=str(shots / f"{page_name.replace('/', '-')[:-5]}-{width}.png"), full_page=True)
+    text = page.inner_text("main")
+    page.close()
+    assert found["overflow"] <= 0, f"{page_name} scrolls sideways at {width} px by {found['overflow']} px"
+    assert found["wide"] == 0, f"{page_name}: {found['wide']} charts wider than the screen at {width} px"
+    assert found["charts"] == expected and found["errors"] == 0, f"{page_name}: {found} of {expected} charts"
+    bad = [m.group(0) for m in BAD_TEXT.finditer(text)]
+    assert not bad, f"{page_name} shows {bad[:5]}"
