@@ -363,7 +363,16 @@ LLM_EXT = TableSpec(
         Column("mmlu", "float", "MMLU accuracy as reported by the model's own paper or card", "%",
                required=False, positive=True, maximum=100),
         Column("mmlu_shots", "int", "shots of the MMLU evaluation", "shots", required=False, minimum=0),
-        Column("release_date", "date", "first public version (arXiv v1 or release)", "date"),
+        Column("model_kind", "enum", "the model the MMLU score is for: `base` (pre-trained) or `instruct` (tuned to "
+               "follow instructions or to reason); empty where not yet re-read", allowed=("", "base", "instruct"),
+               required=False),
+        Column("mmlu_source_kind", "enum", "who measured the MMLU score: `paper` (the developer's own report) or "
+               "`re-evaluation` (a third party); empty where not yet re-read", allowed=("", "paper", "re-evaluation"),
+               required=False),
+        Column("release_date", "date", "first public release of the model (weights, API or paper, whichever came "
+               "first)", "date"),
+        Column("release_kind", "enum", "what the first public release was; empty where not yet re-read",
+               allowed=("", "weights", "api", "paper"), required=False),
         *SOURCE_COLUMNS,
     ),
 )
