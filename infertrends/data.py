@@ -402,7 +402,7 @@ MEASUREMENTS = TableSpec(
                allowed=("", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"), required=False),
         Column("batch", "int", "batch size of the run (per accelerator for MLPerf's gpu_batch_size; the maximum for serving "
                "engines)", "count", positive=True, required=False),
-        Column("input_tokens", "int", "input tokens per query (language rows)", "tokens", positive=True,
+        Column("input_tokens", "float", "input tokens per query (mean, language rows)", "tokens", positive=True,
                required=False),
         Column("output_tokens", "float", "output tokens per query (mean, language rows)", "tokens", positive=True,
                required=False),

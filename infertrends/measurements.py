@@ -66,10 +66,12 @@ def _work(model: str, row: pd.Series) -> Work | None:
         return Work("encoder", "NLP", float(r["gflops"]) * tokens / r["input_tokens"], float(r["params_millions"]),
                     note=f"Table A.4 BERT Large, {r['gflops']:g} GFLOPs per {int(r['input_tokens'])} tokens, scaled "
                          f"linearly to {tokens:g} (MLPerf's maximum; shorter queries are not padded)")
-    names = {r"^Llama-2-7b": "Llama 2 7B", r"^Llama-2-13b": "Llama 2 13B", r"^Llama 3.1 8B": "Llama 3.1 8B"}
+    names = {r"^Llama-2-7b": "Llama 2 7B", r"^Llama-2-13b": "Llama 2 13B", r"^Llama 2 70B": "Llama 2 70B",
+             r"^Llama 3.1 8B": "Llama 3.1 8B", r"^Llama 3.1 70B": "Llama 3.1 70B",
+             r"^Llama 3.1 405B": "Llama 3.1 405B", r"^Mixtral 8x7B": "Mixtral 8x7B"}
     for pattern, name in names.items():
         if re.search(pattern, model):
-            per = "token" if row["unit_of_inference"] == "output token" else "query"
+            per = "token" if row["unit_of_inference"].startswith("output token") else "query"
             return Work("llm-query", "NLP", llm_name=name, per=per,
                         note=f"{name} architecture (data/extension/llm_architecture.csv)")
     return None
@@ -110,10 +112,11 @@ def _thesis_flops(w: Work, row: pd.Series) -> float:
 def _chain_joules(w: Work, row: pd.Series, hw: chain.Hardware, boundary: str) -> tuple[float, str, int]:
     """Method (c): the chain at the run's precision, batch and boundary, central factors."""
     precision = row["precision_used"] or "bf16"  # not stated: the model's own (Llama 3.1 ships in BF16)
-    # MLPerf's batch is per accelerator (gpu_batch_size); a serving engine's runs on one accelerator
-    per_acc = int(row["batch"]) if not pd.isna(row["batch"]) else 1
+    # MLPerf's batch is per accelerator (gpu_batch_size); a serving engine's is its maximum over the server
+    given = int(row["batch"]) if not pd.isna(row["batch"]) else 1
+    batch = given * hw.count if str(row["study"]).startswith("MLPerf") else given
     r = estimate.Request(workload=w.workload, accelerator=hw.name, count=hw.count, precision=precision,
-                         batch=per_acc * hw.count, boundary=boundary,
+                         batch=batch, boundary=boundary,
                          gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None,
                          cap_batch=True)
     f = estimate.default_factors(precision, boundary, hw.name)
@@ -151,7 +154,8 @@ def comparison() -> pd.DataFrame:
                    source_url=r["source_url"], work_note="", bound="", batch_used=np.nan,
                    **{f"{k}_joules": np.nan for k in METHODS}, thesis_basis="")
         if w is None:
-            out["matched"] = "no: the model's FLOPs are not known (an average over models, or undisclosed)"
+            out["matched"] = ("no: the model is not in the book's data (an average over models, an undisclosed mix, "
+                              "or a model without FLOPs or architecture here)")
         elif not r["accelerator"] or r["accelerator"] not in specs.index:
             out["matched"] = "no: the accelerator is not in the energy model's data"
         elif r["boundary"] not in ("accelerator", "node"):
