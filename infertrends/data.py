@@ -321,8 +321,17 @@ VISION_EXT = TableSpec(
                positive=True),
         Column("resolution", "int", "inference resolution (square side)", "px", positive=True),
         Column("extra_data", "str", "training data beyond ImageNet-1k (`No` if none)"),
-        Column("release_date", "date", "first public version (arXiv v1 or announcement)", "date"),
+        Column("release_date", "date", "first public release of the model (weights, code or paper, whichever came "
+               "first)", "date"),
+        Column("release_kind", "enum", "what the first public release was; empty where not yet re-read",
+               allowed=("", "weights", "code", "paper", "api"), required=False),
         Column("architecture", "enum", "architecture family", allowed=("CNN", "Transformer", "Hybrid")),
+        Column("accuracy_kind", "enum", "how the top-1 was obtained: `fine-tuned` (the paper's own), `probe` (a "
+               "linear probe on frozen features), `re-evaluation` (a third party); empty where not yet re-read",
+               allowed=("", "fine-tuned", "probe", "re-evaluation"), required=False),
+        Column("flops_kind", "enum", "`published` FLOPs, or `estimated` from the paper's architecture by the "
+               "standard count; empty where not yet re-read", allowed=("", "published", "estimated"),
+               required=False),
         *SOURCE_COLUMNS,
     ),
 )

@@ -27,10 +27,10 @@ FLOPS_PER_PARAMETER_PER_TOKEN = 2
 def vision(estimates: str = "recomputed", include_extension: bool = True) -> pd.DataFrame:
     """Table A.3 and the vision extension in one frame (``origin``, ``extra`` yes/no, ``source``)."""
     t = scaling.vision_models(estimates)
-    t = t.assign(origin="thesis", extra=np.where(t["extra_data"] == "No", "no", "yes"),
+    t = t.assign(origin="thesis", extra=np.where(t["extra_data"] == "No", "no", "yes"), accuracy_kind="",
                  source="Table A.3 [" + t["model_citation"].str.replace(";", ", ") + "]")
     cols = ["model", "top1_accuracy", "params_millions", "gflops", "extra_data", "extra", "release_date",
-            "architecture", "origin", "source"]
+            "architecture", "accuracy_kind", "origin", "source"]
     frames = [t[cols]]
     if include_extension:
         e = data.load_extension("vision_extension")
