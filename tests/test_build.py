@@ -28,6 +28,18 @@ def test_every_page_is_built(html):
     assert (html / "index.html").exists()
 
 
+def test_bibliography_labels_read_like_the_text_citations(html):
+    """The text cites author-year; the bibliography's labels must too, and list every entry.
+    Truth written here: ELECTRA's four authors (Clark, Luong, Le, Manning, 2020) and EfficientNet's
+    two (Tan and Le, 2019); the two He et al. 2016 works are told apart by a suffix."""
+    text = re.sub(r"<[^>]+>", "", (html / "bibliography.html").read_text(encoding="utf-8"))
+    assert "Clark et al. 2020" in text and "Tan and Le 2019" in text
+    assert "He et al. 2016a" in text and "He et al. 2016b" in text
+    assert "CLLM20" not in text and "DMartinezPHernandezO21" not in text
+    bib = (Path(__file__).resolve().parents[1] / "book" / "references.bib").read_text(encoding="utf-8")
+    assert len(re.findall(r"^\[", text, flags=re.M)) >= bib.count("\n@")
+
+
 def test_linked_tables_exist_and_every_table_is_linked(html):
     linked: set[str] = set()
     for page in pages(html):
