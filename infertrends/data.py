@@ -327,7 +327,7 @@ VISION_EXT = TableSpec(
                allowed=("", "weights", "code", "paper", "api"), required=False),
         Column("architecture", "enum", "architecture family", allowed=("CNN", "Transformer", "Hybrid")),
         Column("accuracy_kind", "enum", "how the top-1 was obtained: `fine-tuned` (the paper's own), `probe` (a "
-               "linear probe on frozen features), `re-evaluation` (a third party); empty where not yet re-read",
+               "linear or attentive classifier trained on frozen features), `re-evaluation` (a third party); empty where not yet re-read",
                allowed=("", "fine-tuned", "probe", "re-evaluation"), required=False),
         Column("flops_kind", "enum", "`published` FLOPs, or `estimated` from the paper's architecture by the "
                "standard count; empty where not yet re-read", allowed=("", "published", "estimated"),
