@@ -44,3 +44,13 @@ def glue_trends(trends: dict[str, Any]) -> None:
 
     for name, trend in trends.items():
         glue_text(name, describe(trend))
+
+
+def glue_count(name: str, value: float, singular: str, plural: str, fmt: str = "g") -> Formatted:
+    """Glue a count with its noun in the right number: "1 forward pass", "10 forward passes"."""
+    return glue_text(name, count_phrase(value, singular, plural, fmt))
+
+
+def count_phrase(value: float, singular: str, plural: str, fmt: str = "g") -> str:
+    """``value`` formatted with ``fmt`` and followed by ``singular`` only when it is exactly one."""
+    return f"{numbers.fmt(value, fmt)} {singular if value == 1 else plural}"

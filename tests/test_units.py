@@ -70,3 +70,13 @@ def test_numbers_are_never_in_e_notation(value, spec, text):
     import infertrends.numbers as numbers
 
     assert numbers.fmt(value, spec) == text
+
+
+def test_count_phrases_agree_in_number():
+    """Hand truth: one pass is singular; ten, a half and zero are plural."""
+    from infertrends.prose import count_phrase
+
+    assert count_phrase(1, "forward pass", "forward passes") == "1 forward pass"
+    assert count_phrase(10, "forward pass", "forward passes") == "10 forward passes"
+    assert count_phrase(0.5, "forward pass", "forward passes") == "0.5 forward passes"
+    assert count_phrase(0, "forward pass", "forward passes") == "0 forward passes"
