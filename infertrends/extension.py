@@ -88,12 +88,14 @@ def language(include_extension: bool = True) -> pd.DataFrame:
     decoder = t["model"].isin(THESIS_DECODERS)
     per_input = t["gflops"] / t["input_tokens"]
     per_generated = units.from_base(FLOPS_PER_PARAMETER_PER_TOKEN * units.to_base(t["params_millions"], "M"), "G")
-    t = t.assign(kind=np.where(decoder, "decoder", "encoder"), model_kind="",
+    t = t.assign(kind=np.where(decoder, "decoder", "encoder"), model_kind="", mmlu_shots=np.nan,
+                 mmlu_source_kind="",
                  gflops_per_token=np.where(decoder, per_generated, per_input), origin="thesis", benchmark="GLUE",
                  score=t["glue_score"], params_billions=t["params_millions"] / 1e3,
                  active_params_billions=t["params_millions"] / 1e3, mixture_of_experts="no",
                  source="Table A.4 [" + t["model_citation"] + "]")
-    cols = ["model", "kind", "model_kind", "params_billions", "active_params_billions", "mixture_of_experts",
+    cols = ["model", "kind", "model_kind", "mmlu_shots", "mmlu_source_kind", "params_billions",
+            "active_params_billions", "mixture_of_experts",
             "gflops_per_token", "benchmark", "score", "release_date", "origin", "source"]
     frames = [t[cols]]
     if include_extension:
