@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import infertrends.data as data
+import infertrends.fits as fits
 import infertrends.hardware as hardware
 import infertrends.scaling as scaling
 import infertrends.units as units
@@ -113,3 +114,42 @@ def language(include_extension: bool = True) -> pd.DataFrame:
 def split(df: pd.DataFrame, date: str = "release_date", end: pd.Timestamp = THESIS_END) -> dict[str, pd.DataFrame]:
     """Rows before and from ``end`` (the thesis's period and after it), and all rows."""
     return {"before": df[df[date] < end], "after": df[df[date] >= end], "all": df}
+
+
+def fit_rows(df: pd.DataFrame, value: str, label: str, sota: pd.DataFrame | None = None,
+             hw_trend: fits.Trend | None = None, flops: str | None = None, level: float = 0.9) -> list[dict]:
+    """Trends before/after the thesis's end (and overall), for all models and the state of the art.
+
+    With ``hw_trend``, ``value`` is ``flops`` over that trend (Joules) and each fit carries the uncertainty
+    of both the FLOPs and the hardware trend."""
+    rows = []
+    groups = {"all models": df} if sota is None else {"all models": df, "state of the art": sota}
+    for group, d in groups.items():
+        for period, part in split(d).items():
+            if len(part) < 3 or part["release_date"].nunique() < 2:
+                continue
+            t = (fits.joules_trend(part["release_date"], part[flops], hw_trend, level=level) if hw_trend
+                 else fits.fit_exponential(part["release_date"], part[value], level=level))
+            # the change test uses the FLOPs for Joules: both periods divide by the same hardware trend,
+            # so the difference in slope is the same
+            rows.append(dict(quantity=label, models=group, period=period, trend=t,
+                             data=(part["release_date"], part[flops if hw_trend else value]),
+                             **fits.summary({label: t}).iloc[0].drop(["trend"]).to_dict()))
+    return rows
+
+
+def rows_table(rows: list[dict]) -> pd.DataFrame:
+    """The rows of :func:`fit_rows` as a table, without the fitted objects."""
+    return pd.DataFrame([{k: v for k, v in r.items() if k not in ("trend", "data")} for r in rows])
+
+
+def trend_chart_lines(rows: list[dict], quantity: str, models: str) -> pd.DataFrame:
+    """Lines of the before/after trends of one quantity and model group, over their own periods."""
+    out = []
+    for r in rows:
+        if r["quantity"] == quantity and r["models"] == models and r["period"] in ("before", "after"):
+            t = r["trend"]  # drawn over the dates of the points it was fitted on, no further
+            line = fits.trend_line(t, t.t_min, t.t_max, f"{models}, {r['period']} {THESIS_END:%b %Y}")
+            line["origin"] = "thesis" if r["period"] == "before" else "extension"
+            out.append(line)
+    return pd.concat(out)

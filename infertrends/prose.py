@@ -21,16 +21,16 @@ class Formatted(str):
         return repr(str(self))
 
 
-def glue_text(name: str, text: str) -> Formatted:
-    """Glue ``text`` under ``name`` (use ``{glue:text}`name``` in the page)."""
-    value = Formatted(text)
-    glue(name, value, display=False)
-    return value
+def glue_text(name: str, text: str) -> None:
+    """Glue ``text`` under ``name`` (use ``{glue:text}`name``` in the page).
+
+    Returns nothing, so a cell that ends with a glue shows no stray output."""
+    glue(name, Formatted(text), display=False)
 
 
-def glue_number(name: str, value: float, fmt: str = ".3g") -> Formatted:
+def glue_number(name: str, value: float, fmt: str = ".3g") -> None:
     """Glue ``value`` formatted with ``fmt`` (a format spec such as ``".2f"`` or ``",.0f"``)."""
-    return glue_text(name, numbers.fmt(value, fmt))
+    glue_text(name, numbers.fmt(value, fmt))
 
 
 def glue_figure(name: str, chart: Any) -> None:
@@ -46,9 +46,9 @@ def glue_trends(trends: dict[str, Any]) -> None:
         glue_text(name, describe(trend))
 
 
-def glue_count(name: str, value: float, singular: str, plural: str, fmt: str = "g") -> Formatted:
+def glue_count(name: str, value: float, singular: str, plural: str, fmt: str = "g") -> None:
     """Glue a count with its noun in the right number: "1 forward pass", "10 forward passes"."""
-    return glue_text(name, count_phrase(value, singular, plural, fmt))
+    glue_text(name, count_phrase(value, singular, plural, fmt))
 
 
 def count_phrase(value: float, singular: str, plural: str, fmt: str = "g") -> str:

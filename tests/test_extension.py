@@ -93,3 +93,23 @@ def test_extension_charts_can_hide_the_extension(html):
         assert charts, chapter
         for c in charts:
             assert '"input": "checkbox"' in c and "show_extension" in c, f"{chapter}: a chart has no show/hide toggle"
+
+
+def test_fit_rows_split_at_the_thesis_end_by_hand():
+    # values doubling every year up to mid-2021, then tripling: exact exponentials, so each period's fit
+    # must give its own factor per year (hand truth: 2 and 3), and the 'all' fit lies between them
+    before = pd.date_range("2015-01-01", "2021-01-01", freq="6MS")
+    after = pd.date_range("2021-07-01", "2024-07-01", freq="6MS")
+    t0 = before[0]
+    years_b = (before - t0).days / 365.25
+    years_a = (after - t0).days / 365.25
+    at_end = 2.0 ** ((ext.THESIS_END - t0).days / 365.25)
+    df = pd.DataFrame({"release_date": before.append(after),
+                       "v": list(2.0 ** years_b) + list(at_end * 3.0 ** (years_a - (ext.THESIS_END - t0).days / 365.25))})
+    rows = {r["period"]: r for r in ext.fit_rows(df, "v", "v", level=0.9)}
+    assert set(rows) == {"before", "after", "all"}
+    assert rows["before"]["trend"].growth_per_year == pytest.approx(2.0, rel=2e-3)
+    assert rows["after"]["trend"].growth_per_year == pytest.approx(3.0, rel=2e-3)
+    assert 2.0 < rows["all"]["trend"].growth_per_year < 3.0
+    table = ext.rows_table(list(rows.values()))
+    assert "trend" not in table.columns and "data" not in table.columns

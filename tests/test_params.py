@@ -130,3 +130,15 @@ def test_parameters_cells_have_no_equals_in_comments():
         cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         for line in cell.source.splitlines():
             assert "=" not in line.partition("#")[2], f"{chapter}: '=' in a comment of the parameters cell: {line}"
+
+
+#: A chapter reads as prose with short cells: no code cell longer than this many non-blank lines.
+MAX_CELL_LINES = 30
+
+
+@pytest.mark.parametrize("chapter", build.chapters())
+def test_code_cells_are_short(chapter):
+    nb = jupytext.read(build.source(chapter))
+    long = [(i, n) for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            for n in [sum(1 for line in c.source.splitlines() if line.strip())] if n > MAX_CELL_LINES]
+    assert not long, f"{chapter}: code cells (index, non-blank lines) longer than {MAX_CELL_LINES}: {long}"
