@@ -8,13 +8,21 @@ Charts render through Altair's ``html`` renderer; the book's Sphinx extension
 
 from __future__ import annotations
 
+from typing import Any
 
 import altair as alt
 
 THEME_NAME = "infertrends"
 
-#: Colour-blind-safe categorical palette (Okabe-Ito).
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+#: Colour roles, fixed across the book: data categories take the palette, fitted lines (trends,
+#: frontiers, medians) are dark grey, reference values (human energy, data centres, a parameter's
+#: central value) are vermillion. The palette is Okabe-Ito's colour-blind-safe set without the two
+#: role colours, so a data series never looks like a trend or a reference, extended with Paul Tol's
+#: wine, olive and indigo so that up to ten categories keep distinct colours (pale yellow last).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#882255", "#999933", "#8C8C8C", "#332288",
+           "#F0E442"]
+TREND_COLOR = "#333333"
+REFERENCE_COLOR = "#D55E00"
 
 WIDTH = 500
 HEIGHT = 340
@@ -26,8 +34,19 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "font": "sans-serif",
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "right"},
+            # labels never collide: a label closer than 6 px to its neighbour is dropped
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6", "labelOverlap": "greedy",
+                     "labelSeparation": 6, "labelFlush": True},
+            # numbers on axes in plain notation with thousands separators (no e-notation, as in the text)
+            "axisQuantitative": {"format": ",~r"},
+            # dates: one tick a year at most, labelled by the year alone
+            "axisTemporal": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}},
+            # legends under the plot, one below the other, so the plot keeps the page's width and no
+            # legend runs past a phone's screen (Vega's legend layout per orient)
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "direction": "vertical",
+                       "labelLimit": 260, "layout": {"bottom": {"direction": "vertical", "anchor": "start"}}},
+            # marks at the ends of a continuous axis are drawn whole (the domain is padded by 10 px)
+            "scale": {"continuousPadding": 10},
             "title": {"fontSize": 15, "anchor": "start"},
             "range": {"category": PALETTE},
             "point": {"size": 70, "filled": True, "opacity": 0.85},
@@ -39,6 +58,16 @@ def _theme() -> alt.theme.ThemeConfig:
 alt.renderers.enable("html")
 
 
+def responsive(chart: Any) -> Any:
+    """``chart`` with a width that follows its container (the page column), so it reads at phone
+    widths; legends and axes count inside that width. Faceted and concatenated charts keep their
+    panel widths (Vega-Lite cannot fit them to a container) and are scaled down by the page's CSS."""
+    spec = chart.to_dict()
+    if any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+        return chart
+    return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     """Tooltips for ``fields`` (strings become plain tooltips; give ``alt.Tooltip`` for formats)."""
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
@@ -48,7 +77,7 @@ def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") 
     """Trend lines (dash by ``trend``) from :func:`infertrends.fits.trend_line` frames, with their
     bootstrap bands (shaded) where the frame has ``low``/``high`` columns."""
     scale = alt.Scale(type="log") if log else alt.Undefined
-    line = alt.Chart(lines).mark_line(color="#333", strokeWidth=2).encode(
+    line = alt.Chart(lines).mark_line(color=TREND_COLOR, strokeWidth=2).encode(
         x=alt.X(f"{x}:T", title="Release date" if x == "release_date" else "Launch date"),
         y=alt.Y("value:Q", title=y_title, scale=scale),
         strokeDash=alt.StrokeDash("trend:N", title="Trend", legend=alt.Legend(orient="bottom", columns=1)),
@@ -57,7 +86,7 @@ def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") 
     )
     if "low" not in lines.columns:
         return line
-    band = alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(opacity=0.12, color="#333").encode(
+    band = alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(opacity=0.12, color=TREND_COLOR).encode(
         x=f"{x}:T", y=alt.Y("low:Q", scale=scale), y2="high:Q", detail="trend:N",
         tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="band low", format=",.3g"),
                  alt.Tooltip("high:Q", title="band high", format=",.3g")])
@@ -79,7 +108,7 @@ def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:
         tooltip=[alt.Tooltip("ratio:Q", format=".2f"), alt.Tooltip("what:N"), alt.Tooltip("models:Q"),
                  alt.Tooltip("equals_thesis:N", title="exactly the thesis's list"),
                  alt.Tooltip("missing:N", title="thesis's models left out"), alt.Tooltip("others:N")])
-    rule = alt.Chart(sweep.head(1).assign(current=current)).mark_rule(color="#333", strokeDash=[4, 3]).encode(
+    rule = alt.Chart(sweep.head(1).assign(current=current)).mark_rule(color=TREND_COLOR, strokeDash=[4, 3]).encode(
         x="current:Q")
     return alt.layer(lines, rule).properties(height=220)
 

@@ -1,6 +1,6 @@
 """Every page read as a reader would, in a real browser (Playwright driving Debian's Chromium, offline),
 at a desktop width and a phone width: no sideways scrolling, no chart wider than the screen, every chart
-drawn, no 'nan', e-notation or traceback in the text. Screenshots go to book/_build/screenshots/."""
+drawn, no chart label cut with an ellipsis, no 'nan', e-notation or traceback in the text or the charts. Screenshots go to book/_build/screenshots/."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ def test_page_reads_well(html, server, browser, page_name, width):
                 wide: Array.from(document.querySelectorAll('.vega-embed'))
                       .filter(e => e.getBoundingClientRect().width > vw + 1).length,
                 charts: document.querySelectorAll('[role=graphics-document]').length,
-                errors: document.querySelectorAll('.vega-embed .error, div.error').length};
+                errors: document.querySelectorAll('.vega-embed .error, div.error').length,
+                labels: Array.from(document.querySelectorAll('.vega-embed svg text')).map(t => t.textContent)};
     }""")
     shots = html.parent / "screenshots"
     shots.mkdir(exist_ok=True)
@@ -53,6 +54,9 @@ def test_page_reads_well(html, server, browser, page_name, width):
     page.close()
     assert found["overflow"] <= 0, f"{page_name} scrolls sideways at {width} px by {found['overflow']} px"
     assert found["wide"] == 0, f"{page_name}: {found['wide']} charts wider than the screen at {width} px"
-    assert found["charts"] == expected and found["errors"] == 0, f"{page_name}: {found} of {expected} charts"
-    bad = [m.group(0) for m in BAD_TEXT.finditer(text)]
+    assert found["charts"] == expected and found["errors"] == 0, (
+        f"{page_name}: {found['charts']} of {expected} charts drawn, {found['errors']} errors")
+    cut = [label for label in found["labels"] if "\u2026" in label]
+    assert not cut, f"{page_name}: chart labels cut with an ellipsis at {width} px: {cut[:5]}"
+    bad = [m.group(0) for m in BAD_TEXT.finditer(text + "\n" + "\n".join(found["labels"]))]
     assert not bad, f"{page_name} shows {bad[:5]}"

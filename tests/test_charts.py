@@ -1,0 +1,48 @@
+"""The book's one chart style: widths that follow the page, fixed colour roles, plain axis numbers."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+import infertrends.charts as charts
+from infertrends.prose import glue_figure
+
+DF = pd.DataFrame({"x": [1.0, 10.0], "y": [2.0, 3.0], "k": ["a", "b"]})
+
+
+def test_single_and_layered_charts_follow_the_container():
+    for chart in (alt.Chart(DF).mark_point().encode(x="x", y="y"),
+                  alt.layer(alt.Chart(DF).mark_point().encode(x="x", y="y"), alt.Chart(DF).mark_line().encode(x="x", y="y"))):
+        spec = charts.responsive(chart).to_dict()
+        assert spec["width"] == "container"
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+
+
+def test_facets_and_concatenations_keep_their_panel_widths():
+    base = alt.Chart(DF).mark_point().encode(x="x", y="y").properties(width=200)
+    for chart in (base.facet(column="k:N"), alt.hconcat(base, base)):
+        spec = charts.responsive(chart).to_dict()
+        assert "width" not in spec and "autosize" not in spec
+
+
+def test_role_colours_are_not_data_colours():
+    # a data series must never look like a trend or a reference line
+    assert charts.TREND_COLOR.lower() not in {c.lower() for c in charts.PALETTE}
+    assert charts.REFERENCE_COLOR.lower() not in {c.lower() for c in charts.PALETTE}
+    assert len(set(charts.PALETTE)) == len(charts.PALETTE) >= 9  # the scale chapter shows nine model classes
+
+
+def test_theme_axes_avoid_e_notation_and_label_collisions():
+    config = charts.responsive(alt.Chart(DF).mark_point().encode(x="x", y="y")).to_dict()["config"]
+    # d3's "r" type never switches to exponent notation (unlike the default "~g"/"s" of log axes)
+    assert config["axisQuantitative"]["format"].endswith("r")
+    assert config["axis"]["labelOverlap"] == "greedy" and config["axis"]["labelSeparation"] > 0
+    assert config["axisTemporal"]["format"] == "%Y"
+
+
+def test_glue_figure_makes_the_chart_responsive(monkeypatch):
+    glued = {}
+    monkeypatch.setattr("infertrends.prose.glue", lambda name, value, display: glued.setdefault(name, value))
+    glue_figure("f", alt.Chart(DF).mark_point().encode(x="x", y="y"))
+    assert glued["f"].to_dict()["width"] == "container"
