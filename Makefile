@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book test chapter scenarios update-references bench chromium clean help datadict
+.PHONY: book test chapter scenarios update-references bench chromium clean help datadict recount recount-check
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -18,6 +18,8 @@ help:
 	@echo "make update-references    re-execute chapters and overwrite the nbval references"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
 	@echo "make datadict             print the data dictionary generated from the schemas"
+	@echo "make recount              recount Table A.3's FLOPs from model definitions into data/recount/ (own venv, PyTorch)"
+	@echo "make recount-check        recount a few models and compare with the committed data/recount/"
 	@echo "make chromium             install Debian's chromium if missing (for the browser tests)"
 	@echo "make clean                remove build/, book/_build/ and runs/"
 	@echo "make help                 this list"
@@ -52,6 +54,21 @@ test: $(STAMP) chromium book
 
 bench: $(STAMP) chromium
 	$(BIN)/python bench/bench.py --readme
+
+RVENV := .venv-recount
+RSTAMP := $(RVENV)/.installed-stamp
+
+$(RSTAMP): requirements-recount.txt
+	@test -x $(RVENV)/bin/python || (echo "creating $(RVENV)" && $(PYTHON) -m venv $(RVENV))
+	@echo "installing requirements-recount.txt into $(RVENV) (PyTorch: several GB, a few minutes)"
+	$(RVENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-recount.txt
+	@touch $(RSTAMP)
+
+recount: $(RSTAMP)
+	$(RVENV)/bin/python recount/count.py
+
+recount-check: $(RSTAMP)
+	$(RVENV)/bin/python recount/count.py --check
 
 datadict: $(STAMP)
 	$(BIN)/python -m infertrends datadict

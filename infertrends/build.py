@@ -389,7 +389,7 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
     by = (t.groupby(["chapter", "verdict"], sort=False).size().unstack(fill_value=0)
           .reindex(columns=list(ledger.VERDICTS), fill_value=0).reset_index())
     by.insert(1, "numbers", by[list(ledger.VERDICTS)].sum(axis=1))
-    by["chapter"] = "{doc}`chapters/" + by["chapter"] + "`"
+    by["chapter"] = "{doc}`chapters/" + by["chapter"].astype(str) + "`"
     by.columns = ["Chapter", "Numbers", *[v.capitalize() for v in ledger.VERDICTS]]
     parts = [
         "(reproduction)=\n# Reproduction ledger\n\n"

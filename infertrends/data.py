@@ -475,11 +475,59 @@ LLM_ARCH = TableSpec(
     ),
 )
 
+# --- The recount: written by `make recount` (recount/count.py), read here without PyTorch -----------
+RECOUNT = TableSpec(
+    name="recount",
+    filename="recount/recount.csv",
+    title="FLOPs of Table A.3's models recounted from their definitions (written by `make recount`)",
+    key=("model", "extra_data"),
+    columns=(
+        Column("model", "str", "model name as in Table A.3 (`vision.csv`)"),
+        Column("extra_data", "str", "the row's training data as in `vision.csv` (tells rows of one name apart)"),
+        Column("package", "enum", "package whose model definition was counted (empty: not matched)",
+               allowed=("", "timm", "torchvision"), required=False),
+        Column("package_model", "str", "the package's model name", required=False),
+        Column("resolution", "int", "square input size counted (the row's test resolution)", "px", positive=True,
+               required=False),
+        Column("gflops", "float", "FLOPs of one forward pass of one image, 2 per multiply-add", "GFLOPs",
+               positive=True, required=False),
+        Column("tool", "str", "the counter", required=False),
+        Column("tool_version", "str", "PyTorch version of the counter", required=False),
+        Column("package_version", "str", "version of the package counted", required=False),
+        Column("device", "enum", "where the model was built: `meta` (shapes only, no weights) or `cpu`",
+               allowed=("", "meta", "cpu"), required=False),
+        Column("how_matched", "str", "how the definition matches the row (`not matched` and why in notes)"),
+        Column("resolution_source", "str", "where the resolution and architecture are stated", required=False),
+        Column("operations_counted", "str", "share of the FLOPs by operation", required=False),
+        NOTES,
+    ),
+)
+
+RECOUNT_TOOLS = TableSpec(
+    name="recount_tools",
+    filename="recount/tools.csv",
+    title="Two FLOP counters on the same models (written by `make recount`)",
+    key=("model",),
+    columns=(
+        Column("model", "str", "model name as in Table A.3"),
+        Column("resolution", "int", "square input size counted", "px", positive=True),
+        Column("flop_counter_gflops", "float", "PyTorch FlopCounterMode, 2 per multiply-add", "GFLOPs", positive=True),
+        Column("fvcore_gflops", "float", "fvcore's count (multiply-adds) x 2", "GFLOPs", positive=True),
+        Column("fvcore_over_flop_counter", "float", "ratio of the two counts", "x", positive=True),
+        Column("fvcore_operations_counted", "str", "share of fvcore's count by operation", required=False),
+        Column("fvcore_operations_skipped", "str", "operations fvcore has no formula for (counted as 0)",
+               required=False),
+    ),
+)
+
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
                                                              ACCELERATOR_SPECS, LLM_ARCH)}
 
-#: Every data file: the thesis's tables, then the extension's.
-ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS}
+#: Files written by `make recount` from the model definitions (committed; read without PyTorch).
+RECOUNT_SPECS: dict[str, TableSpec] = {s.name: s for s in (RECOUNT, RECOUNT_TOOLS)}
+
+#: Every data file: the thesis's tables, the extension's, then the recount.
+ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS}
 
 
 def validate_all() -> None:
@@ -528,3 +576,11 @@ def load_extension(name: str) -> pd.DataFrame:
     df = read_table(spec, data_dir() / spec.filename)
     df["origin"] = "extension"
     return df
+
+
+def load_recount(name: str = "recount") -> pd.DataFrame:
+    """Load and validate a file of the committed recount (``data/recount/``; no PyTorch needed)."""
+    if name not in RECOUNT_SPECS:
+        raise KeyError(f"unknown recount table {name!r}; known: {', '.join(RECOUNT_SPECS)}")
+    spec = RECOUNT_SPECS[name]
+    return read_table(spec, data_dir() / spec.filename)

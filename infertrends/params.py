@@ -112,6 +112,9 @@ CHAPTERS: dict[str, dict[str, Param]] = {
     "cv-compute": _spec(
         Param("estimates", "recomputed", "FLOPs of the models the thesis estimated (Appendix A): the book's "
               "recomputation or Table A.3 as printed", str, choices=("recomputed", "as printed")),
+        Param("flops_source", "thesis", "GFLOPs of Table A.3: as the thesis has them, or recounted from the "
+              "model definitions of timm and torchvision (data/recount; rows without a definition keep the "
+              "thesis's)", str, choices=("thesis", "recounted")),
         Param("sota_rule", "best-of-year", "which models the state-of-the-art trend is fitted on: the most "
               "accurate of each year (thesis) or each new accuracy record at its release", str,
               choices=("best-of-year", "records")),
@@ -119,6 +122,11 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               str, choices=("all", "imagenet-1k only", "extra data only")),
         Param("similar_flops_ratio", 2.2, "Table 4.1: models within this factor of AlexNet's GFLOPs count as "
               "similar", float, minimum=1.0, maximum=100.0),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
+    "recount": _spec(
+        Param("tolerance", 0.05, "thesis and recounted GFLOPs 'agree' when within this fraction of each other",
+              float, minimum=0.001, maximum=1.0),
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "nlp-compute": _spec(
@@ -162,6 +170,9 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               choices=("thesis", "none")),
         Param("estimates", "recomputed", "FLOPs of the models the thesis estimated: recomputed or as printed",
               str, choices=("recomputed", "as printed")),
+        Param("flops_source", "thesis", "GFLOPs of Table A.3: as the thesis has them, or recounted from the "
+              "model definitions of timm and torchvision (data/recount; rows without a definition keep the "
+              "thesis's)", str, choices=("thesis", "recounted")),
         Param("cv_sota_rule", "best-of-year", "CV state of the art: most accurate of each year or accuracy "
               "records", str, choices=("best-of-year", "records")),
         Param("nlp_sota_rule", "records", "NLP state of the art: GFLOPs records at release or most demanding "
