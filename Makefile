@@ -8,11 +8,12 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book test chapter scenarios update-references bench chromium clean help datadict recount recount-check
+.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
-	@echo "make test                 build, then run the whole test suite"
+	@echo "make pdf                  print the built book into one PDF (book/_build/html/infertrends-book.pdf)"
+	@echo "make test                 build, print the PDF, then run the whole test suite"
 	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
 	@echo "make scenarios            every reference workload under every named scenario (runs/scenarios/*.csv)"
 	@echo "make update-references    re-execute chapters and overwrite the nbval references"
@@ -20,7 +21,7 @@ help:
 	@echo "make datadict             print the data dictionary generated from the schemas"
 	@echo "make recount              recount Table A.3's FLOPs from model definitions into data/recount/ (own venv, PyTorch)"
 	@echo "make recount-check        recount a few models and compare with the committed data/recount/"
-	@echo "make chromium             install Debian's chromium if missing (for the browser tests)"
+	@echo "make chromium             install Debian's chromium and poppler-utils if missing (browser tests, PDF)"
 	@echo "make clean                remove build/, book/_build/ and runs/"
 	@echo "make help                 this list"
 
@@ -47,8 +48,13 @@ update-references: $(STAMP)
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium"; \
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { echo "installing Debian's poppler-utils (pdftotext, for the PDF test)"; \
+	  apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
-test: $(STAMP) chromium book
+pdf: $(STAMP) chromium book
+	$(BIN)/python -m infertrends pdf
+
+test: $(STAMP) chromium book pdf
 	$(BIN)/python -m pytest tests --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 	  -p no:cacheprovider
 

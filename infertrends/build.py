@@ -32,6 +32,7 @@ import yaml
 
 import infertrends.params as params_mod
 import infertrends.data as data_mod
+import infertrends.publish as publish
 from infertrends.data import ALL_SPECS, ROOT, data_dir
 from infertrends.export import write_csv
 
@@ -303,13 +304,28 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     page = site.parent / f"{site.name}-reproduction.md"
     page.write_text(reproduction_page(table, chapter_of), encoding="utf-8")
     expected[site / "reproduction.md"] = page
+    info = publish.version_info()
+    cff = publish.citation()
     intro = BOOK / "intro.md"
-    if (site / "intro.md") in expected and LEDGER_COUNTS in intro.read_text(encoding="utf-8"):
+    if (site / "intro.md") in expected:
+        text = intro.read_text(encoding="utf-8").replace(LEDGER_COUNTS, ledger_sentence(table))
         staged_intro = site.parent / f"{site.name}-intro.md"
-        staged_intro.write_text(intro.read_text(encoding="utf-8").replace(LEDGER_COUNTS, ledger_sentence(table)),
+        staged_intro.write_text(text.replace(publish.HOW_TO_CITE, publish.how_to_cite_markdown(cff, info)),
                                 encoding="utf-8")
         expected[site / "intro.md"] = staged_intro
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("html", {})["extra_footer"] = publish.footer_html(info)
+    staged_config = site.parent / f"{site.name}-config.yml"
+    staged_config.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    expected[site / "_config.yml"] = staged_config
+    bib = site.parent / f"{site.name}-{publish.BIBTEX_NAME}"
+    bib.write_text(publish.bibtex(cff, info), encoding="utf-8")
+    expected[site / "_extra" / publish.BIBTEX_NAME] = bib
     expected.update(export_inputs(data_root))
+    csvs = {dst.name: src for dst, src in expected.items() if dst.parent == data_root and dst.suffix == ".csv"}
+    manifest = site.parent / f"{site.name}-{publish.MANIFEST_NAME}"
+    write_csv(publish.manifest(csvs, info["commit"]), manifest)
+    expected[data_root / publish.MANIFEST_NAME] = manifest
     if root_doc is not None:
         toc = BUILD / f"toc-{root_doc.replace('/', '-')}.yml"
         toc.write_text(yaml.safe_dump({"format": "jb-book", "root": root_doc,
@@ -549,4 +565,54 @@ def sweep(out_root: Path | None = None) -> Path:
     target = out_root / "comparison.csv"
     write_csv(comparison, target)
     log(f"comparison: {target}")
+    return target
+
+
+#: The whole book as one PDF, inside the published site (linked from the intro).
+PDF_NAME = "infertrends-book.pdf"
+
+
+def pdf() -> Path:
+    """Print the whole book into one PDF: jupyter-book's singlehtml builder over the sources that
+    :func:`build` laid out, opened offline in the system Chromium (Playwright), printed once every
+    chart is drawn (vector graphics), written into the published site."""
+    import re as _re
+
+    from playwright.sync_api import sync_playwright
+
+    if not (SITE / "_toc.yml").exists() or not HTML.exists():
+        raise BuildError("no built book to print: run `make book` (python -m infertrends build) first")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise BuildError("the system Chromium is missing: `make chromium` installs Debian's")
+    out = BUILD / "singlehtml"
+    exe = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(SITE), "--builder", "singlehtml",
+           "--path-output", str(out), "-n", "--keep-going", "--quiet"]
+    log("building one HTML page: " + " ".join(cmd[1:]))
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    page = out / "_build" / "singlehtml" / "intro.html"
+    if proc.returncode != 0 or not page.exists():
+        sys.stdout.write(proc.stdout)
+        sys.stderr.write(proc.stderr)
+        raise BuildError(f"jupyter-book singlehtml build failed (exit {proc.returncode})")
+    charts = len(set(_re.findall(r'id="(altair-viz-[0-9a-f]+)"', page.read_text(encoding="utf-8"))))
+    target = HTML / PDF_NAME
+    tmp = target.with_suffix(".pdf.part")
+    log(f"printing {charts} charts and the text with {chromium}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": 1000, "height": 1400})
+            tab.route(_re.compile(r"^(?!file://).*"), lambda route: route.abort())  # offline
+            tab.goto(page.as_uri())
+            tab.wait_for_function(f"document.querySelectorAll('[role=graphics-document]').length >= {charts}",
+                                  timeout=300_000)
+            tab.emulate_media(media="print")
+            tab.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
+                    margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+        finally:
+            browser.close()
+    tmp.replace(target)
+    log(f"pdf: {target} ({target.stat().st_size / 1e6:.1f} MB)")
     return target

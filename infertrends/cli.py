@@ -1,4 +1,4 @@
-"""Command line: python -m infertrends {build,run,references,scenarios,estimate,params,datadict,chapters}."""
+"""Command line: python -m infertrends {build,pdf,run,references,scenarios,estimate,params,datadict,chapters}."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ Build, rerun and query the book on compute and energy trends of deep-learning in
 
 commands:
   build       execute every chapter (cached) and build the HTML book into book/_build/html
+  pdf         print the whole built book into one PDF (book/_build/html/infertrends-book.pdf)
   run         rerun one chapter with other parameters into runs/<chapter>/<parameters>
   params      list a chapter's parameters, defaults and allowed values
   chapters    list the chapters in book order
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
                              "replace book/_build/html in one step; a failed build leaves the site as it was.")
     p_build.add_argument("--jobs", type=_jobs, default=2, help="chapters executed in parallel (default 2)")
     p_build.add_argument("--force", action="store_true", help="re-execute even unchanged chapters")
+
+    sub.add_parser("pdf", help="print the whole built book into one PDF",
+                   description="Build the book as one HTML page (jupyter-book's singlehtml builder, from the sources "
+                   "'build' laid out), wait until every chart is drawn, and print it with the system Chromium "
+                   "(offline) into book/_build/html/infertrends-book.pdf. Run 'build' first.")
 
     p_run = sub.add_parser("run", help="rerun one chapter with other parameters into its own folder",
                            description="Rerun one chapter with other parameters; every parameter is checked before "
@@ -85,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "build":
             build.build(jobs=args.jobs, force=args.force)
+        elif args.command == "pdf":
+            build.pdf()
         elif args.command == "run":
             build.rerun(args.chapter, params.parse_cli(args.chapter, args.param), out=args.out,
                         html=not args.no_html)
