@@ -194,3 +194,17 @@ def test_publishing_drops_tables_this_build_did_not_stage(tmp_path):
     build.publish_site(built, target, staged)
     assert (target / "index.html").read_text() == "new"
     assert sorted(p.name for p in (target / "data").iterdir()) == ["kept.csv"]
+
+
+def test_thesis_citation_numbers_resolve_where_identified(html):
+    """The thesis's [39] is AlexNet's paper (thesis Table A.3: 'AlexNet [39]'), [32] PyTorch's model package
+    (thesis §3.1): on the data-tables page both resolve to bibliography entries; an unidentified number says so."""
+    import infertrends.references as references
+
+    known = references.thesis_citations()
+    assert known[39] == "krizhevsky2012alexnet" and known[32] == "torchvision2021models"
+    page = (html / "chapters" / "data-tables.html").read_text(encoding="utf-8")
+    row39 = re.search(r"<td[^>]*><p>\[39\]</p></td>(.*?)</tr>", page, re.S).group(1)
+    assert "paper of AlexNet" in row39 and "Krizhevsky" in row39 and "bibliography.html" in row39
+    row51 = re.search(r"<td[^>]*><p>\[51\]</p></td>(.*?)</tr>", page, re.S).group(1)  # ZFNet's paper
+    assert "paper of ZFNet" in row51 and "not identified" in row51
