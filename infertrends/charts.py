@@ -23,6 +23,8 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#882255", "#9
            "#F0E442"]
 TREND_COLOR = "#333333"
 REFERENCE_COLOR = "#D55E00"
+#: Connectors and annotations that are none of the three roles (a line joining two values of one model).
+NEUTRAL_COLOR = "#999999"
 
 WIDTH = 500
 HEIGHT = 340
@@ -34,9 +36,10 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "view": {"continuousWidth": WIDTH, "continuousHeight": HEIGHT, "stroke": None},
             "font": "sans-serif",
-            # labels never collide: a label closer than 6 px to its neighbour is dropped
-            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6", "labelOverlap": "greedy",
-                     "labelSeparation": 6, "labelFlush": True},
+            # labels never collide: with Vega-Lite's default overlap rules (every other label on a linear
+            # axis, greedy on a log axis) a label closer than 6 px to its neighbour is dropped
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6", "labelSeparation": 6,
+                     "labelFlush": True},
             # numbers on axes in plain notation with thousands separators (no e-notation, as in the text)
             "axisQuantitative": {"format": ",~r"},
             # dates: one tick a year at most, labelled by the year alone
