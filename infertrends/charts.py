@@ -71,6 +71,57 @@ def responsive(chart: Any) -> Any:
     return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
+#: Human labels of the data columns charts encode (axis, legend and tooltip titles), used wherever a chart
+#: does not set its own title; other columns get :func:`human_label`.
+LABELS = {
+    "model": "Model", "gflops": "GFLOPs", "top1_accuracy": "Top-1 accuracy (%)", "extra_data": "Training data",
+    "extra": "Training data", "release_date": "Release date", "launch_date": "Launch date", "date": "Released",
+    "source": "Source", "joules": "Joules", "params_millions": "Parameters (millions)",
+    "input_tokens": "Input tokens", "glue_score": "GLUE score", "year": "Year", "architecture": "Architecture",
+    "trend": "Trend", "reference": "Reference", "scenario": "Scenario", "unit": "Per", "value": "Value",
+    "low": "Band low", "high": "Band high", "origin": "Data", "accelerator": "Accelerator", "precision": "Precision",
+    "gpu": "GPU", "gflops_per_watt": "GFLOPS per Watt", "study": "Study", "kind": "Kind", "task": "Task",
+    "ratio": "Ratio", "segment": "Segment", "vendor": "Vendor", "package": "Package", "resolution": "Resolution (px)",
+}
+_WORDS = {"gflops": "GFLOPs", "tflops": "TFLOPS", "tdp": "TDP", "mmlu": "MMLU", "llm": "LLM", "gpu": "GPU",
+          "pct": "%", "cv": "CV", "nlp": "NLP", "kv": "KV", "id": "ID", "mfu": "MFU", "pue": "PUE"}
+
+
+def human_label(field: str) -> str:
+    """A reader's label for a column name: "gflops_per_token" -> "GFLOPs per token"."""
+    if field in LABELS:
+        return LABELS[field]
+    words = [_WORDS.get(w, w) for w in field.split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def label_fields(spec: Any) -> Any:
+    """Give every encoded field without a title (axes, legends, tooltips) its human label, in place."""
+    if isinstance(spec, dict):
+        enc = spec.get("encoding")
+        if isinstance(enc, dict):
+            for channel in enc.values():
+                for item in channel if isinstance(channel, list) else [channel]:
+                    if isinstance(item, dict) and isinstance(item.get("field"), str) and "title" not in item:
+                        item["title"] = human_label(item["field"])
+        for key, value in spec.items():
+            if key not in ("encoding", "datasets", "data", "config"):
+                label_fields(value)
+    elif isinstance(spec, list):
+        for item in spec:
+            label_fields(item)
+    return spec
+
+
+def finish(chart: Any) -> Any:
+    """The book's last step for every figure: human labels on every encoded field, then a width that
+    follows the page (:func:`responsive`)."""
+    spec = label_fields(chart.to_dict())
+    spec.pop("config", None)  # the theme adds it again (its Vega legend layout is not in Vega-Lite's schema)
+    return responsive(type(chart).from_dict(spec))
+
+
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     """Tooltips for ``fields`` (strings become plain tooltips; give ``alt.Tooltip`` for formats)."""
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]

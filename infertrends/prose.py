@@ -34,11 +34,11 @@ def glue_number(name: str, value: float, fmt: str = ".3g") -> None:
 
 
 def glue_figure(name: str, chart: Any) -> None:
-    """Glue an Altair chart for a ``{glue:figure}`` directive, its width following the page
-    (:func:`infertrends.charts.responsive`)."""
-    from infertrends.charts import responsive
+    """Glue an Altair chart for a ``{glue:figure}`` directive, with human labels and a width following the
+    page (:func:`infertrends.charts.finish`)."""
+    from infertrends.charts import finish
 
-    glue(name, responsive(chart), display=False)
+    glue(name, finish(chart), display=False)
 
 
 def glue_trends(trends: dict[str, Any]) -> None:

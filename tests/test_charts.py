@@ -46,3 +46,14 @@ def test_glue_figure_makes_the_chart_responsive(monkeypatch):
     monkeypatch.setattr("infertrends.prose.glue", lambda name, value, display: glued.setdefault(name, value))
     glue_figure("f", alt.Chart(DF).mark_point().encode(x="x", y="y"))
     assert glued["f"].to_dict()["width"] == "container"
+
+
+def test_every_field_gets_a_human_label_unless_the_chart_sets_one():
+    df = pd.DataFrame({"extra_data": ["a"], "gflops_per_token": [1.0], "top1_accuracy": [80.0]})
+    chart = alt.layer(alt.Chart(df).mark_point().encode(
+        x="gflops_per_token:Q", y=alt.Y("extra_data:N", title=None), color=alt.Color("top1_accuracy:Q", title="Top-1"),
+        tooltip=[alt.Tooltip("extra_data:N"), "top1_accuracy:Q"]))
+    enc = charts.finish(chart).to_dict()["layer"][0]["encoding"]
+    assert enc["x"]["title"] == "GFLOPs per token"  # by rule: words, with the book's spelling of units
+    assert enc["y"]["title"] is None and enc["color"]["title"] == "Top-1"  # a chart's own choice is kept
+    assert [t["title"] for t in enc["tooltip"]] == ["Training data", "Top-1 accuracy (%)"]  # from LABELS
