@@ -8,6 +8,7 @@ Charts render through Altair's ``html`` renderer; the book's Sphinx extension
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import altair as alt
@@ -87,6 +88,10 @@ _WORDS = {"gflops": "GFLOPs", "tflops": "TFLOPS", "tdp": "TDP", "mmlu": "MMLU", 
           "pct": "%", "cv": "CV", "nlp": "NLP", "kv": "KV", "id": "ID", "mfu": "MFU", "pue": "PUE"}
 
 
+POSITION_CHANNELS = {"x", "y", "x2", "y2", "xOffset", "yOffset", "theta", "theta2", "radius", "radius2",
+                     "latitude", "longitude", "latitude2", "longitude2"}
+
+
 def human_label(field: str) -> str:
     """A reader's label for a column name: "gflops_per_token" -> "GFLOPs per token"."""
     if field in LABELS:
@@ -97,11 +102,15 @@ def human_label(field: str) -> str:
 
 
 def label_fields(spec: Any) -> Any:
-    """Give every encoded field without a title (axes, legends, tooltips) its human label, in place."""
+    """Give every encoded field without a title (legends, tooltips) its human label, in place. Position
+    channels are left alone: the chapters title their axes, and in a layered chart Vega-Lite would join an
+    added title (a band's ``low``) to the axis title."""
     if isinstance(spec, dict):
         enc = spec.get("encoding")
         if isinstance(enc, dict):
-            for channel in enc.values():
+            for name, channel in enc.items():
+                if name in POSITION_CHANNELS:
+                    continue
                 for item in channel if isinstance(channel, list) else [channel]:
                     if isinstance(item, dict) and isinstance(item.get("field"), str) and "title" not in item:
                         item["title"] = human_label(item["field"])
@@ -114,9 +123,52 @@ def label_fields(spec: Any) -> Any:
     return spec
 
 
-def finish(chart: Any) -> Any:
-    """The book's last step for every figure: human labels on every encoded field, then a width that
-    follows the page (:func:`responsive`)."""
+#: The title every figure shows above its plot (what it shows; the caption below says more and the text
+#: gives the finding), by the name it is glued under. A figure glued without an entry stops the build.
+TITLES = {
+    "fig-crop-accuracy": "Top-1 accuracy with 1-crop and 10-crop testing",
+    "fig-vit-g-resolution": "ViT-G/14's GFLOPs against input resolution",
+    "fig-estimates-ratio": "The book's recomputed estimates against Table A.3's",
+    "fig-params-flops": "Parameters against GFLOPs of ImageNet models",
+    "fig-accuracy-time": "Top-1 accuracy of ImageNet models by release date",
+    "fig-flops-time": "GFLOPs per forward pass of ImageNet models by release date",
+    "fig-t41-sweep": "Table 4.1's selection as its GFLOPs band changes",
+    "fig-accuracy-flops": "Top-1 accuracy against GFLOPs, with the Pareto frontier",
+    "fig-vit-cnn": "Vision transformers and CNNs since 2019: accuracy against GFLOPs",
+    "fig-glue-time": "GLUE score of language models by release date",
+    "fig-glue-flops": "GLUE score against GFLOPs per forward pass",
+    "fig-nlp-flops-time": "GFLOPs per forward pass of language models by release date",
+    "fig-gpu-theoretical": "Peak GFLOPS per Watt of Nvidia GPUs by launch date",
+    "fig-gpu-adapted": "GFLOPS per Watt with mixed precision adapted to measured speed-ups",
+    "fig-cv-joules": "Estimated Joules per forward pass of ImageNet models by release date",
+    "fig-nlp-joules": "Estimated Joules per forward pass of language models by release date",
+    "fig-cv-accuracy-joules": "Top-1 accuracy against estimated Joules per forward pass",
+    "fig-nlp-glue-joules": "GLUE score against estimated Joules per forward pass",
+    "fig-t53-sweep": "Table 5.3's selection as its Joules band changes",
+    "fig-cv-context": "Watts per person of ImageNet models, by release date",
+    "fig-nlp-context": "Watts per person of language models, by release date",
+    "fig-recount-ratio": "Thesis GFLOPs over recounted GFLOPs, model by model",
+    "fig-all-trends": "Growth per year of every trend of the book, with its intervals",
+    "fig-scenarios": "Joules per unit of each workload under the named scenarios",
+    "fig-tornado": "How far each factor moves the Joules, one at a time",
+    "fig-monte-carlo": "Spread of the Joules when every factor is drawn at once",
+    "fig-calculator": "Joules per unit with your settings",
+    "fig-scale": "TWh per year if everyone used each model at the chosen rate",
+    "fig-scale-usage": "TWh per year against inferences per person per day",
+    "fig-ext-cv-flops": "GFLOPs per forward pass of ImageNet models, thesis and extension",
+    "fig-ext-cv-accuracy": "Top-1 accuracy against GFLOPs, thesis and extension",
+    "fig-ext-hw": "Peak GFLOPS per Watt of accelerators, thesis and extension",
+    "fig-ext-lm": "GFLOPs per token of language models, thesis and extension",
+    "fig-ext-mmlu": "MMLU (5-shot, base models) against GFLOPs per generated token",
+    "fig-measured-estimated": "Measured against estimated Joules, by method",
+}
+
+
+def finish(chart: Any, title: str | None = None) -> Any:
+    """The book's last step for every figure: its title, human labels on every encoded field, then a width
+    that follows the page (:func:`responsive`)."""
+    if title is not None:  # in lines of at most 40 characters, so that a phone's screen shows it whole
+        chart = chart.properties(title=alt.TitleParams(textwrap.wrap(title, 40), anchor="start"))
     spec = label_fields(chart.to_dict())
     spec.pop("config", None)  # the theme adds it again (its Vega legend layout is not in Vega-Lite's schema)
     return responsive(type(chart).from_dict(spec))

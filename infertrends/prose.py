@@ -34,11 +34,14 @@ def glue_number(name: str, value: float, fmt: str = ".3g") -> None:
 
 
 def glue_figure(name: str, chart: Any) -> None:
-    """Glue an Altair chart for a ``{glue:figure}`` directive, with human labels and a width following the
-    page (:func:`infertrends.charts.finish`)."""
-    from infertrends.charts import finish
+    """Glue an Altair chart for a ``{glue:figure}`` directive, with its title from
+    :data:`infertrends.charts.TITLES`, human labels and a width following the page
+    (:func:`infertrends.charts.finish`)."""
+    from infertrends.charts import TITLES, finish
 
-    glue(name, finish(chart), display=False)
+    if name not in TITLES:
+        raise KeyError(f"figure {name!r} has no title: add one to infertrends.charts.TITLES")
+    glue(name, finish(chart, TITLES[name]), display=False)
 
 
 def glue_trends(trends: dict[str, Any]) -> None:

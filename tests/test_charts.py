@@ -41,19 +41,35 @@ def test_theme_axes_avoid_e_notation_and_label_collisions():
     assert config["axisTemporal"]["format"] == "%Y"
 
 
-def test_glue_figure_makes_the_chart_responsive(monkeypatch):
+def test_glue_figure_titles_the_chart_and_makes_it_responsive(monkeypatch):
+    import pytest
+
     glued = {}
     monkeypatch.setattr("infertrends.prose.glue", lambda name, value, display: glued.setdefault(name, value))
-    glue_figure("f", alt.Chart(DF).mark_point().encode(x="x", y="y"))
-    assert glued["f"].to_dict()["width"] == "container"
+    glue_figure("fig-scale", alt.Chart(DF).mark_point().encode(x="x", y="y"))
+    spec = glued["fig-scale"].to_dict()
+    assert spec["width"] == "container" and " ".join(spec["title"]["text"]) == charts.TITLES["fig-scale"]
+    assert max(len(line) for line in spec["title"]["text"]) <= 40
+    with pytest.raises(KeyError, match="has no title"):
+        glue_figure("fig-untitled", alt.Chart(DF).mark_point().encode(x="x", y="y"))
+
+
+def test_every_figure_of_the_book_has_a_title():
+    import glob
+    import re
+
+    glued = set(re.findall(r'glue_figure\("([^"]+)"', "".join(open(f, encoding="utf-8").read()
+                                                              for f in glob.glob("book/chapters/*.md"))))
+    assert glued == set(charts.TITLES), (glued ^ set(charts.TITLES))
 
 
 def test_every_field_gets_a_human_label_unless_the_chart_sets_one():
     df = pd.DataFrame({"extra_data": ["a"], "gflops_per_token": [1.0], "top1_accuracy": [80.0]})
     chart = alt.layer(alt.Chart(df).mark_point().encode(
         x="gflops_per_token:Q", y=alt.Y("extra_data:N", title=None), color=alt.Color("top1_accuracy:Q", title="Top-1"),
-        tooltip=[alt.Tooltip("extra_data:N"), "top1_accuracy:Q"]))
+        size="gflops_per_token:Q", tooltip=[alt.Tooltip("extra_data:N"), "top1_accuracy:Q"]))
     enc = charts.finish(chart).to_dict()["layer"][0]["encoding"]
-    assert enc["x"]["title"] == "GFLOPs per token"  # by rule: words, with the book's spelling of units
+    assert enc["size"]["title"] == "GFLOPs per token"  # by rule: words, with the book's spelling of units
+    assert "title" not in enc["x"]  # axes are the chapters' (a layer's added title would join the axis title)
     assert enc["y"]["title"] is None and enc["color"]["title"] == "Top-1"  # a chart's own choice is kept
     assert [t["title"] for t in enc["tooltip"]] == ["Training data", "Top-1 accuracy (%)"]  # from LABELS
