@@ -56,7 +56,14 @@ def thesis_path() -> Path:
 
 @pytest.fixture(scope="session")
 def thesis_text() -> str:
-    return thesis_path().read_text(encoding="utf-8")
+    """The thesis text. It is not in the repository: where it is absent (a CI runner elsewhere), the
+    transcription tests fail, unless INFERTRENDS_ALLOW_MISSING_THESIS=1 says to skip them knowingly."""
+    try:
+        return thesis_path().read_text(encoding="utf-8")
+    except FileNotFoundError as err:
+        if os.environ.get("INFERTRENDS_ALLOW_MISSING_THESIS") == "1":
+            pytest.skip(f"{err} (skipped: INFERTRENDS_ALLOW_MISSING_THESIS=1)")
+        raise
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -146,3 +146,18 @@ def test_pdf_holds_every_chapter_and_vector_charts(html):
     big = [line for line in images.splitlines()[2:]
            if int(line.split()[3]) > 300 and int(line.split()[4]) > 200 and line.split()[5] != "gray"]
     assert len(big) <= 2, f"raster images where charts should be: {big[:3]}"
+
+
+def test_missing_thesis_fails_unless_skipping_is_asked(monkeypatch, tmp_path):
+    import tests.conftest as conftest
+
+    monkeypatch.setattr(conftest, "thesis_path", lambda: tmp_path / "absent" / "thesis.txt")  # no such file
+    fixture = conftest.thesis_text.__wrapped__ if hasattr(conftest.thesis_text, "__wrapped__") else None
+    if fixture is None:
+        pytest.skip("pytest does not expose the fixture function")
+    monkeypatch.delenv("INFERTRENDS_ALLOW_MISSING_THESIS", raising=False)
+    with pytest.raises(FileNotFoundError):
+        fixture()
+    monkeypatch.setenv("INFERTRENDS_ALLOW_MISSING_THESIS", "1")
+    with pytest.raises(pytest.skip.Exception):
+        fixture()
