@@ -503,6 +503,29 @@ RECOUNT = TableSpec(
     ),
 )
 
+RECOUNT_LANGUAGE = TableSpec(
+    name="recount_language",
+    filename="recount/recount_language.csv",
+    title="FLOPs of Table A.4's transformers recounted from the papers' hyper-parameters (written by `make recount`)",
+    key=("model",),
+    columns=(
+        Column("model", "str", "model name as in Table A.4 (`language.csv`)"),
+        Column("input_tokens", "int", "tokens of the one sequence counted (Table A.4's input length)", "tokens",
+               positive=True),
+        Column("family", "str", "the Hugging Face transformers model class built (empty: not matched)",
+               required=False),
+        Column("config", "str", "the hyper-parameters typed from the source (JSON)", required=False),
+        Column("gflops", "float", "FLOPs of one forward pass of the sequence, 2 per multiply-add", "GFLOPs",
+               positive=True, required=False),
+        Column("tool", "str", "the counter", required=False),
+        Column("tool_version", "str", "PyTorch version of the counter", required=False),
+        Column("package_version", "str", "transformers version", required=False),
+        Column("device", "enum", "where the model was built", allowed=("", "meta", "cpu"), required=False),
+        Column("source", "str", "where the hyper-parameters are stated", required=False),
+        NOTES,
+    ),
+)
+
 RECOUNT_TOOLS = TableSpec(
     name="recount_tools",
     filename="recount/tools.csv",
@@ -524,7 +547,7 @@ EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELER
                                                              ACCELERATOR_SPECS, LLM_ARCH)}
 
 #: Files written by `make recount` from the model definitions (committed; read without PyTorch).
-RECOUNT_SPECS: dict[str, TableSpec] = {s.name: s for s in (RECOUNT, RECOUNT_TOOLS)}
+RECOUNT_SPECS: dict[str, TableSpec] = {s.name: s for s in (RECOUNT, RECOUNT_LANGUAGE, RECOUNT_TOOLS)}
 
 #: Every data file: the thesis's tables, the extension's, then the recount.
 ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS}

@@ -54,3 +54,17 @@ def tolerance_sweep(ratio: pd.Series, tolerances=(0.01, 0.02, 0.05, 0.1, 0.2, 0.
     r = ratio.dropna()
     return pd.DataFrame([dict(tolerance_pct=100 * t, rows_within=int(within(r, t).sum()), rows=len(r))
                          for t in tolerances])
+
+
+def language_comparison() -> pd.DataFrame:
+    """Every row of Table A.4 with its printed GFLOPs, the recounted GFLOPs (NaN where not matched) and
+    ``ratio`` = thesis / recounted."""
+    a4 = data.language()
+    rc = data.load_recount("recount_language").drop(columns=["input_tokens"])
+    out = a4.merge(rc, on="model", how="left", suffixes=("", "_recount"), validate="one_to_one")
+    if out["notes_recount"].isna().all() and out["gflops_recount"].isna().all():
+        raise ValueError("data/recount/recount_language.csv matches no row of Table A.4: run `make recount`")
+    out = out.rename(columns={"gflops": "thesis_gflops", "gflops_recount": "recounted_gflops"})
+    out["matched"] = np.where(out["recounted_gflops"].notna(), "yes", "no")
+    out["ratio"] = out["thesis_gflops"] / out["recounted_gflops"]
+    return out

@@ -5,6 +5,8 @@ timm, fvcore) and writes ``data/recount/``:
 
 - ``recount.csv``: one row per Table A.3 row, counted with PyTorch's ``FlopCounterMode`` (2 FLOPs per
   multiply-add) on the meta device, so no weights exist or are downloaded; unmatched rows say why.
+- ``recount_language.csv``: Table A.4's transformers built with Hugging Face ``transformers`` from the
+  papers' hyper-parameters (``models.LANGUAGE``) at each row's input length, counted the same way.
 - ``tools.csv``: a subset counted again with fvcore (which counts multiply-adds: converted x2) beside
   the first count, to show how far two tools disagree and on which operations.
 - ``recount.json``: the SHA-256 of this script and of ``models.py`` and the versions used, so a test
@@ -31,9 +33,11 @@ SCRIPTS = ("recount/models.py", "recount/count.py")
 #: attention), and the ones ``--check`` recounts.
 SECOND_TOOL = ("AlexNet", "VGG-16", "ResNet-50", "Densenet-121", "MobileNetV2", "EfficientNet-B0", "DeiT-small",
                "Swin-B 224", "ShuffleNetV2 x1.0", "Inception V3")
-CHECK = ("AlexNet", "ResNet-50", "MobileNetV2", "EfficientNet-B0", "DeiT-small")
+CHECK = ("AlexNet", "ResNet-50", "MobileNetV2", "EfficientNet-B0", "DeiT-small", "BERT-Base")
 FIELDS = ["model", "extra_data", "package", "package_model", "resolution", "gflops", "tool", "tool_version",
           "package_version", "device", "how_matched", "resolution_source", "operations_counted", "notes"]
+LANG_FIELDS = ["model", "input_tokens", "family", "config", "gflops", "tool", "tool_version", "package_version",
+               "device", "source", "notes"]
 TOOL_FIELDS = ["model", "resolution", "flop_counter_gflops", "fvcore_gflops", "fvcore_over_flop_counter",
                "fvcore_operations_counted", "fvcore_operations_skipped"]
 
@@ -108,6 +112,61 @@ def count_row(m) -> dict[str, object]:
                 notes="; ".join(notes + ([f"constructor arguments {m.kwargs}"] if m.kwargs else [])))
 
 
+def build_language(m, tokens: int, device: str):
+    """The transformers model of ``m`` (a :class:`models.LanguageMatch`) with random weights on ``device``; eager
+    attention, so the meta device never needs a tensor's value."""
+    import torch
+    import transformers
+
+    config = dict(m.config)
+    if m.family in ("GPT2Model", "OpenAIGPTModel"):
+        config["n_positions"] = max(tokens, 512)  # the position table's size; no FLOPs
+    else:
+        config["max_position_embeddings"] = max(tokens, 512)
+    cfg = getattr(transformers, m.family.replace("Model", "Config"))(attn_implementation="eager", **config)
+    with torch.device(device):
+        model = getattr(transformers, m.family)(cfg)
+    return model.eval().requires_grad_(False)
+
+
+def count_language_row(m, tokens: int) -> dict[str, object]:
+    """Count one forward pass of ``tokens`` tokens of one sequence (FlopCounterMode, 2 per multiply-add)."""
+    import torch
+    import transformers
+    from torch.utils.flop_counter import FlopCounterMode
+
+    model = build_language(m, tokens, "meta")
+    x = torch.zeros(1, tokens, dtype=torch.long, device="meta")
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(input_ids=x)
+    flops = int(counter.get_total_flops())
+    return dict(model=m.model, input_tokens=tokens, family=m.family, config=json.dumps(m.config, sort_keys=True),
+                gflops=f"{flops / 1e9:.6f}", tool="torch.utils.flop_counter.FlopCounterMode",
+                tool_version=torch.__version__, package_version=f"transformers {transformers.__version__}",
+                device="meta", source=m.source, notes=m.note)
+
+
+def language_rows() -> list[tuple[dict[str, str], object, str]]:
+    """Pair each Table A.4 row with its LanguageMatch (or its reason for having none)."""
+    sys.path.insert(0, str(ROOT))
+    from recount.models import LANGUAGE, LANGUAGE_UNMATCHED
+
+    with open(ROOT / "data" / "language.csv", encoding="utf-8-sig", newline="") as fh:
+        a4 = list(csv.DictReader(fh))
+    names = {r["model"] for r in a4}
+    for m in LANGUAGE:
+        if m.model not in names:
+            raise SystemExit(f"recount/models.py: {m.model!r} is not a model of Table A.4 (data/language.csv)")
+    pairs = []
+    for row in a4:
+        hit = [m for m in LANGUAGE if m.model == row["model"]]
+        if not hit and row["model"] not in LANGUAGE_UNMATCHED:
+            raise SystemExit(f"recount/models.py: Table A.4 row {row['model']!r} is neither matched nor in "
+                             "LANGUAGE_UNMATCHED")
+        pairs.append((row, hit[0] if hit else None, LANGUAGE_UNMATCHED.get(row["model"], "")))
+    return pairs
+
+
 def fvcore_count(m) -> tuple[float, str, str]:
     """GFLOPs by fvcore (its 'flops' are multiply-adds: x2 here), the operations it counted, and the ones
     it skipped (no FLOP formula), on the CPU with random weights."""
@@ -175,6 +234,16 @@ def main(argv: list[str] | None = None) -> int:
             ok = got["gflops"] == want["gflops"]
             bad += not ok
             print(f"{'ok ' if ok else 'DIFFERS'} {m.model}: recounted {got['gflops']} GFLOPs, committed {want['gflops']}")
+        with open(OUT / "recount_language.csv", encoding="utf-8", newline="") as fh:
+            committed_lang = {r["model"]: r for r in csv.DictReader(fh)}
+        for row, m, _ in language_rows():
+            if m is None or m.model not in CHECK:
+                continue
+            got = count_language_row(m, int(row["input_tokens"]))
+            ok = got["gflops"] == committed_lang[m.model]["gflops"]
+            bad += not ok
+            print(f"{'ok ' if ok else 'DIFFERS'} {m.model}: recounted {got['gflops']} GFLOPs, "
+                  f"committed {committed_lang[m.model]['gflops']}")
         if json.loads((OUT / "recount.json").read_text())["script_sha256"] != script_hash():
             print("recount.json: written by another version of the scripts; run `make recount`")
             bad += 1
@@ -199,10 +268,23 @@ def main(argv: list[str] | None = None) -> int:
                               fvcore_gflops=f"{g:.6f}", fvcore_over_flop_counter=f"{g / float(r['gflops']):.6f}",
                               fvcore_operations_counted=counted, fvcore_operations_skipped=skipped))
             print(f"    fvcore: {g:,.2f} GFLOPs (x2 of its multiply-adds)", flush=True)
+    lang = []
+    for row, m, reason in language_rows():
+        if m is None:
+            print(f"{row['model']} (Table A.4): not matched: {reason}", flush=True)
+            lang.append(dict({k: "" for k in LANG_FIELDS}, model=row["model"], input_tokens=row["input_tokens"],
+                             notes=reason))
+            continue
+        r = count_language_row(m, int(row["input_tokens"]))
+        lang.append(r)
+        print(f"{m.model} (Table A.4): {m.family} at {row['input_tokens']} tokens: {float(r['gflops']):,.2f} GFLOPs",
+              flush=True)
     write_csv(OUT / "recount.csv", FIELDS, rows)
+    write_csv(OUT / "recount_language.csv", LANG_FIELDS, lang)
     write_csv(OUT / "tools.csv", TOOL_FIELDS, tools)
     meta = dict(script_sha256=script_hash(), scripts=list(SCRIPTS), python=platform.python_version(),
                 torch=torch.__version__, torchvision=torchvision.__version__, timm=timm.__version__,
+                transformers=__import__("transformers").__version__,
                 fvcore=getattr(fvcore, "__version__", "unknown"),
                 convention="2 FLOPs per multiply-add; one forward pass of one 3 x r x r image (batch 1)")
     (OUT / "recount.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -142,3 +142,83 @@ UNMATCHED: dict[str, str] = {
     "T2T-ViTt-24": "no definition in timm or torchvision",
     "NFNet-F4+": "timm implements F0-F6, not the wider F4+",
 }
+
+
+@dataclass(frozen=True)
+class LanguageMatch:
+    """One Table A.4 row and the transformers configuration that recounts it, from the paper's hyper-parameters."""
+
+    model: str  #: name as in Table A.4 (data/language.csv)
+    family: str  #: the transformers model class counted (BertModel, GPT2Model, ...)
+    config: dict  #: hyper-parameters (everything that changes the FLOPs), typed from the source
+    source: str  #: where the hyper-parameters are stated
+    note: str = ""
+
+
+BERT = "BertModel"
+GPT = "GPT2Model"
+
+
+def encoder(layers: int, width: int, heads: int, ffn: int, embedding: int | None = None) -> dict:
+    """A BERT-family configuration: layers, width, heads, feed-forward size (and a factorised embedding size)."""
+    cfg = dict(num_hidden_layers=layers, hidden_size=width, num_attention_heads=heads, intermediate_size=ffn)
+    return cfg | ({"embedding_size": embedding} if embedding else {})
+
+
+SMALL = encoder(12, 256, 4, 1024, embedding=128)  # ELECTRA's small models (Clark et al. 2020, Table 6)
+
+#: Table A.4's transformers, each at its row's input length (Table A.4's input_tokens). Heads only split the
+#: width and do not change the FLOPs; the vocabulary changes only the embedding lookup, which has none.
+LANGUAGE: list[LanguageMatch] = [
+    LanguageMatch("GPT-1", "OpenAIGPTModel", dict(n_layer=12, n_embd=768, n_head=12),
+                  "Radford et al. 2018, 'Improving Language Understanding by Generative Pre-Training', §4.1: "
+                  "12-layer decoder, 768-dimensional states, 12 heads, 3072-dimensional inner states"),
+    LanguageMatch("BERT Large", BERT, encoder(24, 1024, 16, 4096),
+                  "Devlin et al. 2019, arXiv:1810.04805, §3: L=24, H=1024, A=16, feed-forward 4H"),
+    LanguageMatch("BERT-Base", BERT, encoder(12, 768, 12, 3072),
+                  "Devlin et al. 2019, arXiv:1810.04805, §3: L=12, H=768, A=12, feed-forward 4H"),
+    LanguageMatch("BERT-Small", "ElectraModel", SMALL,
+                  "Clark et al. 2020, arXiv:2003.10555, Table 6 and §3.4: the small models (BERT-Small and "
+                  "ELECTRA-Small) have 12 layers, hidden 256, 4 heads, FFN 1024, embeddings 128"),
+    LanguageMatch("ELECTRA-Small", "ElectraModel", SMALL,
+                  "Clark et al. 2020, arXiv:2003.10555, Table 6: 12 layers, hidden 256, 4 heads, FFN 1024, "
+                  "embeddings 128"),
+    LanguageMatch("ELECTRA-Base", "ElectraModel", encoder(12, 768, 12, 3072, embedding=768),
+                  "Clark et al. 2020, arXiv:2003.10555, Table 6: 12 layers, hidden 768, 12 heads, FFN 3072"),
+    LanguageMatch("ELECTRA Large", "ElectraModel", encoder(24, 1024, 16, 4096, embedding=1024),
+                  "Clark et al. 2020, arXiv:2003.10555, Table 6: 24 layers, hidden 1024, 16 heads, FFN 4096"),
+    LanguageMatch("Theseus 6/768", BERT, encoder(6, 768, 12, 3072),
+                  "Xu et al. 2020, arXiv:2002.02925: a 6-layer BERT-Base (hidden 768) compressed from BERT-Base"),
+    LanguageMatch("ALBERT-base", "AlbertModel", encoder(12, 768, 12, 3072, embedding=128),
+                  "Lan et al. 2020, arXiv:1909.11942, Table 1: 12 layers, hidden 768, embedding 128 (FFN 4H, "
+                  "H/64 heads, §3.1)"),
+    LanguageMatch("ALBERT-xxl", "AlbertModel", encoder(12, 4096, 64, 16384, embedding=128),
+                  "Lan et al. 2020, arXiv:1909.11942, Table 1: ALBERT-xxlarge, 12 layers, hidden 4096, "
+                  "embedding 128 (FFN 4H, H/64 heads, §3.1)"),
+    LanguageMatch("MobileBERT", "MobileBertModel", dict(num_hidden_layers=24, hidden_size=512, embedding_size=128,
+                                                        intra_bottleneck_size=128, true_hidden_size=128,
+                                                        num_attention_heads=4, intermediate_size=512,
+                                                        num_feedforward_networks=4),
+                  "Sun et al. 2020, arXiv:2004.02984, Table 1: 24 blocks of hidden 512 with a 128 bottleneck, "
+                  "embedding 128, 4 heads, 4 stacked FFNs of 512"),
+    LanguageMatch("GPT-2", GPT, dict(n_layer=48, n_embd=1600, n_head=25),
+                  "Radford et al. 2019, 'Language Models are Unsupervised Multitask Learners', Table 2: 48 layers, "
+                  "d_model 1600 (25 heads from the released model's configuration)"),
+    LanguageMatch("Megatron", GPT, dict(n_layer=72, n_embd=3072, n_head=32),
+                  "Shoeybi et al. 2019, arXiv:1909.08053, Table 2: the 8.3B model, 72 layers, hidden 3072, 32 heads"),
+    LanguageMatch("Microsoft T-NLG", GPT, dict(n_layer=78, n_embd=4256, n_head=28),
+                  "Microsoft Research blog, 'Turing-NLG: A 17-billion-parameter language model by Microsoft' "
+                  "(2020-02-13): 78 layers, hidden 4256, 28 heads"),
+    LanguageMatch("GPT-3", GPT, dict(n_layer=96, n_embd=12288, n_head=96),
+                  "Brown et al. 2020, arXiv:2005.14165, Table 2.1: GPT-3 175B, 96 layers, d_model 12288, 96 heads",
+                  note="GPT-3 alternates dense and locally banded sparse attention; all layers counted dense, so "
+                       "the attention of half the layers is an upper bound"),
+]
+
+#: Table A.4 rows without a configuration here, with the reason.
+LANGUAGE_UNMATCHED: dict[str, str] = {
+    "Transformer": "encoder-decoder: Table A.4 gives 512 input tokens but not the output length the count needs",
+    "ELMo": "a bidirectional LSTM with character convolutions, not a transformer",
+    "MobileBERT tiny": "its configuration (Sun et al. 2020, Table 1) was not typed: not read in full offline",
+    "SqueezeBERT": "grouped convolutions in place of dense layers; its configuration was not typed from the paper",
+}

@@ -103,3 +103,23 @@ def test_agreement_helpers_by_hand():
     r = pd.Series([1.0, 1.04, 1 / 1.04, 1.2, 2.1, 0.48])
     assert recount.within(r, 0.05).tolist() == [True, True, True, False, False, False]
     assert recount.near_factor(r, 2.0, 0.15).tolist() == [False, False, False, False, True, True]
+
+
+def bert_macs(layers: int, width: int, ffn: int, tokens: int) -> int:
+    """Multiply-adds of a BERT encoder for one sequence, by hand (Devlin et al. 2019, §3; Vaswani et al. 2017):
+    per layer Q, K, V and output projections (4 T H^2), the feed-forward (2 T H F), and attention's
+    scores and weighted sum (2 T^2 H); plus the pooler (H^2). Embedding lookups multiply nothing."""
+    per_layer = tokens * (4 * width * width + 2 * width * ffn) + 2 * tokens * tokens * width
+    return layers * per_layer + width * width
+
+
+def test_language_recount_equals_a_hand_count_of_bert():
+    with open(data.data_dir() / "recount" / "recount_language.csv", encoding="utf-8", newline="") as fh:
+        rc = {r["model"]: r for r in csv.DictReader(fh)}
+    assert float(rc["BERT-Base"]["gflops"]) == pytest.approx(2 * bert_macs(12, 768, 3072, 128) / 1e9, abs=1e-6)
+    assert float(rc["BERT Large"]["gflops"]) == pytest.approx(2 * bert_macs(24, 1024, 4096, 128) / 1e9, abs=1e-6)
+    from recount.models import LANGUAGE, LANGUAGE_UNMATCHED
+
+    a4 = data.language()
+    assert set(rc) == set(a4["model"])
+    assert {m.model for m in LANGUAGE} | set(LANGUAGE_UNMATCHED) == set(a4["model"])
