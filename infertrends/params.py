@@ -113,8 +113,8 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("estimates", "recomputed", "FLOPs of the models the thesis estimated (Appendix A): the book's "
               "recomputation or Table A.3 as printed", str, choices=("recomputed", "as printed")),
         Param("flops_source", "thesis", "GFLOPs of Table A.3: as the thesis has them, or recounted from the "
-              "model definitions of timm and torchvision (data/recount; rows without a definition keep the "
-              "thesis's)", str, choices=("thesis", "recounted")),
+              "model definitions of timm and torchvision (data/recount); rows without one keep the thesis's", str,
+              choices=("thesis", "recounted")),
         Param("sota_rule", "best-of-year", "which models the state-of-the-art trend is fitted on: the most "
               "accurate of each year (thesis) or each new accuracy record at its release", str,
               choices=("best-of-year", "records")),
@@ -130,6 +130,9 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "nlp-compute": _spec(
+        Param("flops_source", "thesis", "GFLOPs of Table A.4: as the thesis has them, or recounted from the "
+              "papers' hyper-parameters (transformers, data/recount); rows without one keep the thesis's", str,
+              choices=("thesis", "recounted")),
         Param("sota_rule", "records", "which models the dashed trend is fitted on: each new GFLOPs maximum at "
               "its release (thesis) or the most demanding of each year", str, choices=("records", "best-of-year")),
         Param("min_year", 2017, "first release year included in the fits", int, minimum=2017, maximum=2020),
@@ -170,9 +173,9 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               choices=("thesis", "none")),
         Param("estimates", "recomputed", "FLOPs of the models the thesis estimated: recomputed or as printed",
               str, choices=("recomputed", "as printed")),
-        Param("flops_source", "thesis", "GFLOPs of Table A.3: as the thesis has them, or recounted from the "
-              "model definitions of timm and torchvision (data/recount; rows without a definition keep the "
-              "thesis's)", str, choices=("thesis", "recounted")),
+        Param("flops_source", "thesis", "GFLOPs of Tables A.3 and A.4: as the thesis has them, or recounted from "
+              "the model definitions (timm, torchvision) and the papers' hyper-parameters (transformers) in "
+              "data/recount; rows without one keep the thesis's", str, choices=("thesis", "recounted")),
         Param("cv_sota_rule", "best-of-year", "CV state of the art: most accurate of each year or accuracy "
               "records", str, choices=("best-of-year", "records")),
         Param("nlp_sota_rule", "records", "NLP state of the art: GFLOPs records at release or most demanding "

@@ -86,6 +86,13 @@ ESTIMATE_POLICIES = ("recomputed", "as printed")
 FLOPS_SOURCES = ("thesis", "recounted")
 
 
+def _as_printed(df: pd.DataFrame, table: str, flops_source: str) -> pd.DataFrame:
+    """``df`` with ``gflops_printed`` and ``gflops_source`` (= ``table``) added, after checking ``flops_source``."""
+    if flops_source not in FLOPS_SOURCES:
+        raise ValueError(f"flops_source must be one of {FLOPS_SOURCES}, got {flops_source!r}")
+    return df.assign(gflops_printed=df["gflops"], gflops_source=table)
+
+
 def vision_models(estimates: str = "recomputed", flops_source: str = "thesis") -> pd.DataFrame:
     """Table A.3 for analysis: with ``estimates="recomputed"`` the ∗ GFLOPs are replaced by the
     book's recomputation of Appendix A (thesis method, exact ratios); ``"as printed"`` keeps
@@ -94,11 +101,7 @@ def vision_models(estimates: str = "recomputed", flops_source: str = "thesis") -
     thesis's. Adds ``gflops_printed`` and ``gflops_source`` columns either way."""
     if estimates not in ESTIMATE_POLICIES:
         raise ValueError(f"estimates must be one of {ESTIMATE_POLICIES}, got {estimates!r}")
-    if flops_source not in FLOPS_SOURCES:
-        raise ValueError(f"flops_source must be one of {FLOPS_SOURCES}, got {flops_source!r}")
-    df = data.vision()
-    df["gflops_printed"] = df["gflops"]
-    df["gflops_source"] = "Table A.3"
+    df = _as_printed(data.vision(), "Table A.3", flops_source)
     if estimates == "recomputed":
         est = appendix_a_estimates().set_index("model")["gflops"]
         mask = (df["gflops_marker"] == "estimated") & df["model"].isin(est.index)
@@ -112,4 +115,17 @@ def vision_models(estimates: str = "recomputed", flops_source: str = "thesis") -
         df.loc[hit, "gflops_source"] = ("recounted: " + rc.loc[keys[hit], "package"] + " "
                                         + rc.loc[keys[hit], "package_model"] + " at "
                                         + rc.loc[keys[hit], "resolution"].astype(int).astype(str) + " px").to_numpy()
+    return df
+
+
+def language_models(flops_source: str = "thesis") -> pd.DataFrame:
+    """Table A.4 for analysis: with ``flops_source="recounted"`` every row the recount matched takes the
+    GFLOPs counted from its configuration (``data/recount/recount_language.csv``); the others keep the
+    thesis's. Adds ``gflops_printed`` and ``gflops_source`` columns either way."""
+    df = _as_printed(data.language(), "Table A.4", flops_source)
+    if flops_source == "recounted":
+        rc = data.load_recount("recount_language").dropna(subset=["gflops"]).set_index("model")
+        hit = df["model"].isin(rc.index)
+        df.loc[hit, "gflops"] = df.loc[hit, "model"].map(rc["gflops"])
+        df.loc[hit, "gflops_source"] = "recounted: transformers " + df.loc[hit, "model"].map(rc["family"])
     return df

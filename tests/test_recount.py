@@ -123,3 +123,11 @@ def test_language_recount_equals_a_hand_count_of_bert():
     a4 = data.language()
     assert set(rc) == set(a4["model"])
     assert {m.model for m in LANGUAGE} | set(LANGUAGE_UNMATCHED) == set(a4["model"])
+
+
+def test_flops_source_recounted_reaches_the_language_models():
+    rec = scaling.language_models("recounted").set_index("model")
+    thesis = scaling.language_models().set_index("model")
+    assert rec.loc["BERT-Base", "gflops"] == pytest.approx(2 * bert_macs(12, 768, 3072, 128) / 1e9, abs=1e-6)
+    assert rec.loc["ELMo", "gflops"] == thesis.loc["ELMo", "gflops"]  # no configuration: the thesis's value kept
+    assert rec.loc["BERT-Base", "gflops_source"] == "recounted: transformers BertModel"
