@@ -434,12 +434,13 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
     return "\n".join(parts)
 
 
-def jupyter_book(site: Path, output: Path, strict: bool = True) -> None:
-    """Run ``jupyter-book build``; ``strict`` turns warnings into errors (the book is always strict)."""
+def jupyter_book(site: Path, output: Path, strict: bool = True, builder: str = "html") -> None:
+    """Run ``jupyter-book build`` with ``builder`` (``html``, or ``singlehtml`` for the PDF); ``strict`` turns
+    warnings into errors (the book is always strict)."""
     exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(site), "--path-output", str(output),
-           "-n", "--keep-going", "--quiet"] + (["-W"] if strict else [])
-    log("building HTML: " + " ".join(cmd[1:]))
+    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(site), "--builder", builder,
+           "--path-output", str(output), "-n", "--keep-going", "--quiet"] + (["-W"] if strict else [])
+    log(f"building {builder}: " + " ".join(cmd[1:]))
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout)
@@ -586,16 +587,10 @@ def pdf() -> Path:
     if chromium is None:
         raise BuildError("the system Chromium is missing: `make chromium` installs Debian's")
     out = BUILD / "singlehtml"
-    exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(SITE), "--builder", "singlehtml",
-           "--path-output", str(out), "-n", "--keep-going", "--quiet"]
-    log("building one HTML page: " + " ".join(cmd[1:]))
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    jupyter_book(SITE, out, strict=False, builder="singlehtml")  # the site's build already ran with -W
     page = out / "_build" / "singlehtml" / "intro.html"
-    if proc.returncode != 0 or not page.exists():
-        sys.stdout.write(proc.stdout)
-        sys.stderr.write(proc.stderr)
-        raise BuildError(f"jupyter-book singlehtml build failed (exit {proc.returncode})")
+    if not page.exists():
+        raise BuildError(f"jupyter-book's singlehtml build wrote no {page}")
     charts = len(set(_re.findall(r'id="(altair-viz-[0-9a-f]+)"', page.read_text(encoding="utf-8"))))
     target = HTML / PDF_NAME
     tmp = target.with_suffix(".pdf.part")

@@ -66,8 +66,7 @@ def responsive(chart: Any) -> Any:
     """``chart`` with a width that follows its container (the page column), so it reads at phone
     widths; legends and axes count inside that width. Faceted and concatenated charts keep their
     panel widths (Vega-Lite cannot fit them to a container) and are scaled down by the page's CSS."""
-    spec = chart.to_dict()
-    if any(k in spec for k in ("facet", "hconcat", "vconcat", "concat", "repeat")):
+    if isinstance(chart, (alt.FacetChart, alt.HConcatChart, alt.VConcatChart, alt.ConcatChart, alt.RepeatChart)):
         return chart
     return chart.properties(width="container", autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 

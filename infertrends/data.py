@@ -476,6 +476,18 @@ LLM_ARCH = TableSpec(
 )
 
 # --- The recount: written by `make recount` (recount/count.py), read here without PyTorch -----------
+
+
+def _counter_columns(package: str) -> tuple[Column, ...]:
+    """The columns every recount file has: the counter, its version, the version of ``package``, the device."""
+    return (
+        Column("tool", "str", "the counter", required=False),
+        Column("tool_version", "str", "PyTorch version of the counter", required=False),
+        Column("package_version", "str", f"version of {package}", required=False),
+        Column("device", "enum", "where the model was built: `meta` (shapes only, no weights) or `cpu`",
+               allowed=("", "meta", "cpu"), required=False),
+    )
+
 RECOUNT = TableSpec(
     name="recount",
     filename="recount/recount.csv",
@@ -491,11 +503,7 @@ RECOUNT = TableSpec(
                required=False),
         Column("gflops", "float", "FLOPs of one forward pass of one image, 2 per multiply-add", "GFLOPs",
                positive=True, required=False),
-        Column("tool", "str", "the counter", required=False),
-        Column("tool_version", "str", "PyTorch version of the counter", required=False),
-        Column("package_version", "str", "version of the package counted", required=False),
-        Column("device", "enum", "where the model was built: `meta` (shapes only, no weights) or `cpu`",
-               allowed=("", "meta", "cpu"), required=False),
+        *_counter_columns("the package counted"),
         Column("how_matched", "str", "how the definition matches the row (`not matched` and why in notes)"),
         Column("resolution_source", "str", "where the resolution and architecture are stated", required=False),
         Column("operations_counted", "str", "share of the FLOPs by operation", required=False),
@@ -517,10 +525,7 @@ RECOUNT_LANGUAGE = TableSpec(
         Column("config", "str", "the hyper-parameters typed from the source (JSON)", required=False),
         Column("gflops", "float", "FLOPs of one forward pass of the sequence, 2 per multiply-add", "GFLOPs",
                positive=True, required=False),
-        Column("tool", "str", "the counter", required=False),
-        Column("tool_version", "str", "PyTorch version of the counter", required=False),
-        Column("package_version", "str", "transformers version", required=False),
-        Column("device", "enum", "where the model was built", allowed=("", "meta", "cpu"), required=False),
+        *_counter_columns("transformers"),
         Column("source", "str", "where the hyper-parameters are stated", required=False),
         NOTES,
     ),

@@ -24,14 +24,20 @@ def metadata() -> dict[str, str]:
 def comparison() -> pd.DataFrame:
     """Every row of Table A.3 with its printed GFLOPs, the recounted GFLOPs (NaN where no definition
     matched) and ``ratio`` = thesis / recounted."""
-    a3 = data.vision()
-    rc = data.load_recount()
-    out = a3.merge(rc, on=["model", "extra_data"], how="left", suffixes=("", "_recount"), validate="one_to_one")
-    if out["how_matched"].isna().any():
-        missing = out.loc[out["how_matched"].isna(), "model"].tolist()
-        raise ValueError(f"data/recount/recount.csv has no row for {missing}: run `make recount`")
+    out = _beside(data.vision(), data.load_recount(), ["model", "extra_data"], "recount.csv")
+    out.insert(len(out.columns) - 2, "marker", out["gflops_marker"].map(MARKERS))  # before matched, ratio
+    return out
+
+
+def _beside(table: pd.DataFrame, rc: pd.DataFrame, keys: list[str], name: str) -> pd.DataFrame:
+    """``table``'s rows with their recount row (suffix ``_recount``), ``thesis_gflops``, ``recounted_gflops``,
+    ``matched`` and ``ratio``; a row without a recount row (an unmatched row has one, with its reason) means
+    the committed recount is stale."""
+    out = table.merge(rc, on=keys, how="left", suffixes=("", "_recount"), validate="one_to_one", indicator=True)
+    missing = out.loc[out.pop("_merge") == "left_only", "model"].tolist()
+    if missing:
+        raise ValueError(f"data/recount/{name} has no row for {missing}: run `make recount`")
     out = out.rename(columns={"gflops": "thesis_gflops", "gflops_recount": "recounted_gflops"})
-    out["marker"] = out["gflops_marker"].map(MARKERS)
     out["matched"] = np.where(out["recounted_gflops"].notna(), "yes", "no")
     out["ratio"] = out["thesis_gflops"] / out["recounted_gflops"]
     return out
@@ -59,12 +65,5 @@ def tolerance_sweep(ratio: pd.Series, tolerances=(0.01, 0.02, 0.05, 0.1, 0.2, 0.
 def language_comparison() -> pd.DataFrame:
     """Every row of Table A.4 with its printed GFLOPs, the recounted GFLOPs (NaN where not matched) and
     ``ratio`` = thesis / recounted."""
-    a4 = data.language()
     rc = data.load_recount("recount_language").drop(columns=["input_tokens"])
-    out = a4.merge(rc, on="model", how="left", suffixes=("", "_recount"), validate="one_to_one")
-    if out["notes_recount"].isna().all() and out["gflops_recount"].isna().all():
-        raise ValueError("data/recount/recount_language.csv matches no row of Table A.4: run `make recount`")
-    out = out.rename(columns={"gflops": "thesis_gflops", "gflops_recount": "recounted_gflops"})
-    out["matched"] = np.where(out["recounted_gflops"].notna(), "yes", "no")
-    out["ratio"] = out["thesis_gflops"] / out["recounted_gflops"]
-    return out
+    return _beside(data.language(), rc, ["model"], "recount_language.csv")

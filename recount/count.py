@@ -50,9 +50,9 @@ def script_hash(root: Path = ROOT) -> str:
     return h.hexdigest()
 
 
-def table_a3_rows() -> list[dict[str, str]]:
-    """The rows of Table A.3 (``data/vision.csv``) as printed."""
-    with open(ROOT / "data" / "vision.csv", encoding="utf-8-sig", newline="") as fh:
+def read_rows(filename: str) -> list[dict[str, str]]:
+    """The rows of ``data/<filename>`` as printed (Table A.3: ``vision.csv``, Table A.4: ``language.csv``)."""
+    with open(ROOT / "data" / filename, encoding="utf-8-sig", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
@@ -71,19 +71,16 @@ def build(m, device: str):
     return model.eval().requires_grad_(False)
 
 
-def flop_counter(model, resolution: int, device: str) -> tuple[int, Counter]:
-    """FLOPs of one forward pass of a 1 x 3 x r x r input (FlopCounterMode: 2 per multiply-add), and
-    FLOPs by operation."""
+def flop_counter(forward) -> tuple[int, Counter]:
+    """FLOPs of one call of ``forward`` (FlopCounterMode: 2 per multiply-add), and FLOPs by operation."""
     import torch
     from torch.utils.flop_counter import FlopCounterMode
 
-    x = torch.zeros(1, 3, resolution, resolution, device=device)
     with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        model(x)
+        forward()
     by_op = Counter()
-    for module_counts in [counter.get_flop_counts().get("Global", {})]:
-        for op, n in module_counts.items():
-            by_op[str(op).split(".")[1] if str(op).startswith("aten.") else str(op)] += int(n)
+    for op, n in counter.get_flop_counts().get("Global", {}).items():
+        by_op[str(op).split(".")[1] if str(op).startswith("aten.") else str(op)] += int(n)
     return int(counter.get_total_flops()), by_op
 
 
@@ -97,7 +94,8 @@ def count_row(m) -> dict[str, object]:
     for device in ("meta", "cpu"):
         try:
             model = build(m, device)
-            flops, by_op = flop_counter(model, m.resolution, device)
+            x = torch.zeros(1, 3, m.resolution, m.resolution, device=device)  # one image
+            flops, by_op = flop_counter(lambda: model(x))
             break
         except Exception as err:  # a definition that needs real tensors (data-dependent shapes)
             if device == "cpu":
@@ -133,13 +131,10 @@ def count_language_row(m, tokens: int) -> dict[str, object]:
     """Count one forward pass of ``tokens`` tokens of one sequence (FlopCounterMode, 2 per multiply-add)."""
     import torch
     import transformers
-    from torch.utils.flop_counter import FlopCounterMode
 
     model = build_language(m, tokens, "meta")
-    x = torch.zeros(1, tokens, dtype=torch.long, device="meta")
-    with torch.no_grad(), FlopCounterMode(display=False) as counter:
-        model(input_ids=x)
-    flops = int(counter.get_total_flops())
+    x = torch.zeros(1, tokens, dtype=torch.long, device="meta")  # one sequence
+    flops, _ = flop_counter(lambda: model(input_ids=x))
     return dict(model=m.model, input_tokens=tokens, family=m.family, config=json.dumps(m.config, sort_keys=True),
                 gflops=f"{flops / 1e9:.6f}", tool="torch.utils.flop_counter.FlopCounterMode",
                 tool_version=torch.__version__, package_version=f"transformers {transformers.__version__}",
@@ -151,20 +146,7 @@ def language_rows() -> list[tuple[dict[str, str], object, str]]:
     sys.path.insert(0, str(ROOT))
     from recount.models import LANGUAGE, LANGUAGE_UNMATCHED
 
-    with open(ROOT / "data" / "language.csv", encoding="utf-8-sig", newline="") as fh:
-        a4 = list(csv.DictReader(fh))
-    names = {r["model"] for r in a4}
-    for m in LANGUAGE:
-        if m.model not in names:
-            raise SystemExit(f"recount/models.py: {m.model!r} is not a model of Table A.4 (data/language.csv)")
-    pairs = []
-    for row in a4:
-        hit = [m for m in LANGUAGE if m.model == row["model"]]
-        if not hit and row["model"] not in LANGUAGE_UNMATCHED:
-            raise SystemExit(f"recount/models.py: Table A.4 row {row['model']!r} is neither matched nor in "
-                             "LANGUAGE_UNMATCHED")
-        pairs.append((row, hit[0] if hit else None, LANGUAGE_UNMATCHED.get(row["model"], "")))
-    return pairs
+    return pair_rows(read_rows("language.csv"), LANGUAGE, LANGUAGE_UNMATCHED, "Table A.4 (data/language.csv)")
 
 
 def fvcore_count(m) -> tuple[float, str, str]:
@@ -185,23 +167,30 @@ def fvcore_count(m) -> tuple[float, str, str]:
 
 
 def matched_rows(a3: list[dict[str, str]]):
-    """Pair each Table A.3 row with its Match (or its reason for having none); refuse a mapping that names a
-    model Table A.3 does not have, or a row that is neither matched nor explained."""
+    """Pair each Table A.3 row with its Match (or its reason for having none)."""
     sys.path.insert(0, str(ROOT))
     from recount.models import MATCHES, UNMATCHED
 
-    pairs = []
-    for row in a3:
-        hits = [m for m in MATCHES if m.model == row["model"] and m.extra_data in (None, row["extra_data"])]
-        if len(hits) > 1:
-            raise SystemExit(f"recount/models.py: {len(hits)} matches for {row['model']!r} ({row['extra_data']})")
-        if not hits and row["model"] not in UNMATCHED:
-            raise SystemExit(f"recount/models.py: Table A.3 row {row['model']!r} is neither matched nor in UNMATCHED")
-        pairs.append((row, hits[0] if hits else None, UNMATCHED.get(row["model"], "")))
-    names = {r["model"] for r in a3}
-    for m in MATCHES:
+    return pair_rows(a3, MATCHES, UNMATCHED, "Table A.3 (data/vision.csv)")
+
+
+def pair_rows(rows: list[dict[str, str]], matches: list, unmatched: dict[str, str], table: str):
+    """``(row, match or None, reason)`` for each row of ``table``; refuse a mapping that names a model the table
+    does not have, two matches for one row, or a row that is neither matched nor explained. A match with an
+    ``extra_data`` is for the row of that training data only."""
+    names = {r["model"] for r in rows}
+    for m in matches:
         if m.model not in names:
-            raise SystemExit(f"recount/models.py: {m.model!r} is not a model of Table A.3 (data/vision.csv)")
+            raise SystemExit(f"recount/models.py: {m.model!r} is not a model of {table}")
+    pairs = []
+    for row in rows:
+        hits = [m for m in matches if m.model == row["model"]
+                and getattr(m, "extra_data", None) in (None, row.get("extra_data"))]
+        if len(hits) > 1:
+            raise SystemExit(f"recount/models.py: {len(hits)} matches for {row['model']!r} of {table}")
+        if not hits and row["model"] not in unmatched:
+            raise SystemExit(f"recount/models.py: {table} row {row['model']!r} is neither matched nor explained")
+        pairs.append((row, hits[0] if hits else None, unmatched.get(row["model"], "")))
     return pairs
 
 
@@ -221,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     import torchvision
 
-    pairs = matched_rows(table_a3_rows())
+    pairs = matched_rows(read_rows("vision.csv"))
     if args.check:
         with open(OUT / "recount.csv", encoding="utf-8", newline="") as fh:
             committed = {(r["model"], r["extra_data"]): r for r in csv.DictReader(fh)}
