@@ -234,6 +234,7 @@ class LLM:
     n_layers: int | None = None
     kv_elements_per_layer: float | None = None  # cached elements per token per layer (K and V together)
     attention_width: float | None = None  # query heads x head size
+    n_attention_layers: int | None = None  # layers with a per-token KV cache (None: all); the rest keep a fixed state
 
     @property
     def active(self) -> float:
@@ -248,16 +249,24 @@ class LLM:
                        kv_elements_per_layer=self.kv_elements_per_layer or d.kv_elements_per_layer,
                        attention_width=self.attention_width or d.attention_width)
 
-    def kv_bytes_per_token(self, precision: str) -> float:
-        """KV-cache bytes one token adds: layers x cached elements per layer x bytes per element."""
+    @property
+    def kv_layers(self) -> float:
+        """Layers that attend over every earlier token and cache its keys and values.
+
+        A sliding-window layer counts as one: exact while the context is shorter than its window, an upper
+        bound beyond. Recurrent layers (Mamba-2, Gated DeltaNet) are left out: their state does not grow
+        with the context."""
         m = self.with_defaults()
-        return float(m.n_layers) * float(m.kv_elements_per_layer) * BYTES_PER_ELEMENT[precision]
+        return float(m.n_attention_layers or m.n_layers)
+
+    def kv_bytes_per_token(self, precision: str) -> float:
+        """KV-cache bytes one token adds: attention layers x cached elements per layer x bytes per element."""
+        return self.kv_layers * float(self.with_defaults().kv_elements_per_layer) * BYTES_PER_ELEMENT[precision]
 
     def attention_flops(self, context: float) -> float:
         """FLOPs of attention over ``context`` earlier tokens for one new token: scores and weighted sum,
-        2 x 2 x layers x context x attention width (query heads x head size)."""
-        m = self.with_defaults()
-        return 4.0 * float(m.n_layers) * float(context) * float(m.attention_width)
+        2 x 2 x attention layers x context x attention width (query heads x head size)."""
+        return 4.0 * self.kv_layers * float(context) * float(self.with_defaults().attention_width)
 
     def weight_bytes_touched(self, precision: str, tokens_in_step: float) -> float:
         """Bytes of weights read in one step that processes ``tokens_in_step`` tokens.
@@ -275,6 +284,7 @@ class LLM:
 def _architecture_fit() -> tuple[float, float, float, float]:
     """Log-log fits of layers and attention width on parameters, and the median KV elements per layer."""
     arch = llm_architectures().dropna(subset=["n_layers", "params_billions", "attention_width"])
+    arch = arch[arch["n_attention_layers"].isna()]  # transformers only: a hybrid's layers are not all attention
     x = np.log(arch["params_billions"].astype(float))
     layers = np.polyfit(x, np.log(arch["n_layers"].astype(float)), 1)
     width = np.polyfit(x, np.log(arch["attention_width"].astype(float)), 1)
@@ -285,9 +295,10 @@ def _architecture_fit() -> tuple[float, float, float, float]:
 def default_architecture(params_billions: float) -> LLM:
     """The book's default architecture for a model of ``params_billions`` when none is given.
 
-    Layers and attention width from log-log fits on parameters over the models of
-    ``data/extension/llm_architecture.csv``; KV elements per token and layer, the median of those
-    models (grouped-query attention makes it small and nearly independent of size).
+    Layers and attention width from log-log fits on parameters over the transformers of
+    ``data/extension/llm_architecture.csv`` (hybrids with recurrent layers left out); KV elements per
+    token and layer, the median of those models (grouped-query attention makes it small and nearly
+    independent of size).
     """
     ls, li, ws, wi, kv = _architecture_fit()
     lp = math.log(params_billions)
@@ -317,7 +328,8 @@ def llm(model: str) -> LLM:
     opt = lambda v: None if pd.isna(v) else float(v)  # noqa: E731
     return LLM(params_billions=float(r["params_billions"]), active_params_billions=float(r["active_params_billions"]),
                n_layers=opt(r["n_layers"]), kv_elements_per_layer=opt(r["kv_elements_per_layer"]),
-               attention_width=opt(r["attention_width"]))
+               attention_width=opt(r["attention_width"]),
+               n_attention_layers=None if pd.isna(r["n_attention_layers"]) else int(r["n_attention_layers"]))
 
 
 def step_dense(gflops_per_unit: float, params_millions: float, precision: str, batch: float,

@@ -218,7 +218,7 @@ def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:
     return alt.layer(lines, rule).properties(height=220)
 
 
-def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the 2021–2025 extension ") -> alt.Chart:
+def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the extension (after mid-2021) ") -> alt.Chart:
     """Add the show/hide-extension checkbox to a chart whose data has an ``origin`` column
     (``thesis`` rows always shown, ``extension`` rows while the box is ticked; ``show`` is its start)."""
     param = alt.param(name="show_extension", value=show, bind=alt.binding_checkbox(name=label))

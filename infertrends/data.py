@@ -7,11 +7,13 @@ value stops the book with the file, line, column and value to fix.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
+from infertrends import schema
 from infertrends.schema import Column, TableSpec, read_table
 
 #: Repository root (the package is installed in editable mode from it).
@@ -298,7 +300,7 @@ def external(key: str) -> pd.Series:
     return df.loc[key]
 
 
-# --- Extension 2021-2025: separate files, never mixed silently with the thesis's -------------
+# --- Extension 2021-2026: separate files, never mixed silently with the thesis's -------------
 SOURCE_COLUMNS = (
     Column("source_url", "str", "the paper, datasheet or results page the values are printed in",
            pattern=r"https?://\S+"),
@@ -310,7 +312,7 @@ SOURCE_COLUMNS = (
 VISION_EXT = TableSpec(
     name="vision_extension",
     filename="extension/vision_extension.csv",
-    title="Extension: ImageNet models from mid-2021 to 2025 (not in the thesis)",
+    title="Extension: ImageNet models from mid-2021 to 2026 (not in the thesis)",
     key=("model", "resolution", "extra_data"),
     columns=(
         Column("model", "str", "model name as in its source"),
@@ -325,7 +327,8 @@ VISION_EXT = TableSpec(
                "first)", "date"),
         Column("release_kind", "enum", "what the first public release was; empty where not yet re-read",
                allowed=("", "weights", "code", "paper", "api"), required=False),
-        Column("architecture", "enum", "architecture family", allowed=("CNN", "Transformer", "Hybrid")),
+        Column("architecture", "enum", "architecture family (`State-space`: a Mamba-style token mixer)",
+               allowed=("CNN", "Transformer", "Hybrid", "State-space")),
         Column("accuracy_kind", "enum", "how the top-1 was obtained: `fine-tuned` (the paper's own), `probe` (a "
                "linear or attentive classifier trained on frozen features), `re-evaluation` (a third party); empty where not yet re-read",
                allowed=("", "fine-tuned", "probe", "re-evaluation"), required=False),
@@ -339,11 +342,11 @@ VISION_EXT = TableSpec(
 ACCELERATORS_EXT = TableSpec(
     name="accelerators_extension",
     filename="extension/accelerators_extension.csv",
-    title="Extension: accelerators launched 2021-2025 (not in the thesis)",
+    title="Extension: accelerators launched 2021-2026 (not in the thesis)",
     key=("accelerator",),
     columns=(
         Column("accelerator", "str", "product name"),
-        Column("vendor", "enum", "vendor", allowed=("NVIDIA", "AMD", "Google")),
+        Column("vendor", "enum", "vendor", allowed=("NVIDIA", "AMD", "Google", "AWS", "Microsoft")),
         Column("fp32_tflops", "float", "dense FP32 (non-tensor) peak", "TFLOPS", positive=True, required=False),
         Column("fp16_tensor_tflops_dense", "float", "dense FP16 tensor/matrix peak", "TFLOPS", positive=True,
                required=False),
@@ -361,7 +364,7 @@ ACCELERATORS_EXT = TableSpec(
 LLM_EXT = TableSpec(
     name="llm_extension",
     filename="extension/llm_extension.csv",
-    title="Extension: large language models 2020-2025 with MMLU (not in the thesis)",
+    title="Extension: large language models 2020-2026 with MMLU (not in the thesis)",
     key=("model",),
     columns=(
         Column("model", "str", "model name"),
@@ -408,7 +411,7 @@ MEASUREMENTS = TableSpec(
         Column("accelerator", "str", "the measured accelerator as named in the energy model's data "
                "(`accelerator_specs.csv`); empty if it is not there", required=False),
         Column("precision_used", "enum", "precision of the run's matrix work, from its code or configuration",
-               allowed=("", "fp32", "tf32", "fp16", "bf16", "fp8", "int8"), required=False),
+               allowed=("", "fp32", "tf32", "fp16", "bf16", "fp8", "int8", "fp4"), required=False),
         Column("batch", "int", "batch size of the run (per accelerator for MLPerf's gpu_batch_size; the maximum for serving "
                "engines)", "count", positive=True, required=False),
         Column("input_tokens", "float", "input tokens per query (mean, language rows)", "tokens", positive=True,
@@ -461,6 +464,8 @@ LLM_ARCH = TableSpec(
         Column("params_billions_declared", "float", "total parameters, for models not in `llm_extension.csv`",
                "billions", positive=True, required=False),
         Column("n_layers", "int", "transformer layers", "count", positive=True, required=False),
+        Column("n_attention_layers", "int", "layers that cache keys and values for every token (softmax attention, full or sliding-window); empty = all `n_layers`. The others (Mamba-2, Gated DeltaNet) keep a state of fixed size",
+               "count", positive=True, required=False),
         Column("n_heads", "int", "query attention heads", "count", positive=True, required=False),
         Column("n_kv_heads", "int", "key/value heads (= heads for multi-head attention)", "count", positive=True,
                required=False),
@@ -602,8 +607,34 @@ def load_extension(name: str) -> pd.DataFrame:
         raise KeyError(f"unknown extension table {name!r}; known: {', '.join(EXTENSION_SPECS)}")
     spec = EXTENSION_SPECS[name]
     df = read_table(spec, data_dir() / spec.filename)
+    _check_rows(spec, df)
     df["origin"] = "extension"
     return df
+
+
+#: Rules between columns of one row: (table, column named in the error, rule, what it must be).
+ROW_RULES: tuple[tuple[str, str, Callable[[pd.Series], bool], str], ...] = (
+    ("llm_architecture", "n_attention_layers",
+     lambda r: pd.isna(r["n_attention_layers"]) or pd.isna(r["n_layers"]) or r["n_attention_layers"] <= r["n_layers"],
+     "must not exceed n_layers"),
+    ("llm_extension", "active_params_billions", lambda r: r["active_params_billions"] <= r["params_billions"],
+     "must not exceed params_billions"),
+)
+
+
+def _text(value: object) -> str:
+    """A cell as it reads in the file: ``41``, not pandas' ``41.0`` of an integer column with gaps."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _check_rows(spec: TableSpec, df: pd.DataFrame) -> None:
+    """Apply :data:`ROW_RULES` to a table just read; :class:`~infertrends.schema.DataError` names each bad cell."""
+    path = data_dir() / spec.filename
+    problems = [schema.Problem(path, i + 2, col, _text(r[col]), what)  # line 1 is the header
+                for table, col, rule, what in ROW_RULES if table == spec.name
+                for i, (_, r) in enumerate(df.iterrows()) if not rule(r)]
+    if problems:
+        raise schema.DataError(path, problems)
 
 
 def load_recount(name: str = "recount") -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The 2021-2025 extension beside the thesis's data, with an ``origin`` column on every row.
+"""The 2021-2026 extension beside the thesis's data, with an ``origin`` column on every row.
 
 The extension lives in separate files (``data/extension/``) and is only combined here, where
 each row keeps ``origin`` = ``thesis`` or ``extension`` so every chart and fit can show, hide
@@ -25,6 +25,29 @@ THESIS_END = pd.Timestamp("2021-07-01")
 FLOPS_PER_PARAMETER_PER_TOKEN = 2
 
 
+#: The extension's tables of dated models and hardware, with their date column.
+DATED = {"vision_extension": "release_date", "llm_extension": "release_date", "accelerators_extension": "launch_date"}
+
+
+def newest_year() -> int:
+    """The year of the newest model or accelerator in the extension (the end of its period)."""
+    return int(max(data.load_extension(t)[c].max() for t, c in DATED.items()).year)
+
+
+def period() -> str:
+    """The extension's period as the book writes it, from mid-2021 to :func:`newest_year`."""
+    return f"2021–{newest_year()}"
+
+
+def accelerators_left_out(precision: str = "tensor") -> dict[str, list[str]]:
+    """Extension accelerators outside the efficiency trend, by what they lack: a TDP or the peak."""
+    e = data.load_extension("accelerators_extension")
+    peak = e["fp32_tflops"] if precision == "fp32" else e["fp16_tensor_tflops_dense"].fillna(
+        e["bf16_tensor_tflops_dense"])
+    return {"no TDP": list(e.loc[e["tdp_watts"].isna(), "accelerator"]),
+            "no peak": list(e.loc[e["tdp_watts"].notna() & peak.isna(), "accelerator"])}
+
+
 def vision(estimates: str = "recomputed", include_extension: bool = True) -> pd.DataFrame:
     """Table A.3 and the vision extension in one frame (``origin``, ``extra`` yes/no, ``source``)."""
     t = scaling.vision_models(estimates)
@@ -46,7 +69,8 @@ def accelerators(precision: str = "tensor", include_extension: bool = True) -> p
     """Peak GFLOPS/W of the thesis's GPUs (Table B.1) and the extension's accelerators.
 
     ``precision``: ``fp32`` (FP32 peaks) or ``tensor`` (dense FP16 tensor peaks; BF16 where a part
-    has no FP16 figure).  Extension rows without a published TDP are left out (TPUs).
+    has no FP16 figure).  Extension rows without a published TDP or that peak are left out
+    (:func:`accelerators_left_out`).
     """
     if precision not in ("fp32", "tensor"):
         raise ValueError(f"precision must be 'fp32' or 'tensor', got {precision!r}")
@@ -69,7 +93,7 @@ def accelerators(precision: str = "tensor", include_extension: bool = True) -> p
 
 
 #: Decoder-only (generative) language models of Table A.4.  Their FLOPs per generated token are
-#: counted like the extension's, 2 x parameters, so that one definition runs from 2018 to 2025.
+#: counted like the extension's, 2 x parameters, so that one definition runs from 2018 to the newest model.
 THESIS_DECODERS = ("GPT-1", "GPT-2", "Megatron", "Microsoft T-NLG", "GPT-3")
 
 #: Models in both Table A.4 and the extension: one observation per model (the extension's row,

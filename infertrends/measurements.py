@@ -171,6 +171,9 @@ def comparison() -> pd.DataFrame:
             if not pd.isna(fp16):
                 out["peak_tensor_joules"] = flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"])
             try:
+                if r["precision_used"] and r["precision_used"] not in chain.PRECISIONS:
+                    raise chain.ChainError(f"the run computes in {r['precision_used']}, a precision without "
+                                           "peaks in the energy model's data, so it is not estimated")
                 hw = chain.hardware(acc, r["precision_used"] or "bf16", count)
                 out["chain_joules"], out["bound"], out["batch_used"] = _chain_joules(w, r, hw, r["boundary"])
             except chain.ChainError as err:

@@ -60,7 +60,9 @@ def resource(spec: TableSpec, path: str, foreign: dict[str, tuple[str, str]]) ->
     if fks:
         schema["foreignKeys"] = fks
     return {"$schema": RESOURCE_PROFILE, "name": spec.name.replace("_", "-"), "path": path, "title": spec.title,
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8",
+            # stated, not sniffed: a sample of long quoted notes can make a reader guess another delimiter
+            "dialect": {"delimiter": ",", "quoteChar": '"', "doubleQuote": True, "header": True}, "schema": schema}
 
 
 def descriptor(specs: dict[str, TableSpec], path_of=lambda spec: spec.filename) -> dict[str, Any]:

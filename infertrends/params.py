@@ -202,7 +202,7 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               maximum=1.0),
     ),
     "continued": _spec(
-        Param("show_extension", True, "show the 2021-2025 extension in the charts (each chart also has a "
+        Param("show_extension", True, "show the 2021-2026 extension in the charts (each chart also has a "
               "checkbox)", bool),
         Param("hardware_precision", "tensor", "peak rates of the accelerator trend: dense FP16 tensor or FP32",
               str, choices=("tensor", "fp32")),

@@ -66,6 +66,29 @@ def test_kv_cache_of_known_architectures():
     assert chain.llm("GPT-3 175B").kv_bytes_per_token("fp8") == 96 * 96 * 128 * 2 * 1
 
 
+def test_kv_cache_of_hybrid_architectures():
+    """Only attention layers cache: Qwen3.5-35B-A3B has 10 gated-attention layers of 40 (the other 30 are
+    Gated DeltaNet), 2 KV heads x 256: 10 x 2 x 256 x (K, V) x 2 bytes per token in BF16; Nemotron 3 Nano,
+    6 GQA layers of 52 with 2 KV heads x 128. Attention FLOPs count the same layers: 4 x 10 x context x 16 x 256.
+    DeepSeek-V3.2 caches its latent (512 + 64) and the indexer's 128-element key: 61 x 704 elements."""
+    assert chain.llm("Qwen3.5-35B-A3B").kv_bytes_per_token("bf16") == 10 * 2 * 256 * 2 * 2
+    assert chain.llm("Nemotron 3 Nano 30B-A3B").kv_bytes_per_token("bf16") == 6 * 2 * 128 * 2 * 2
+    assert chain.llm("Qwen3.5-35B-A3B").attention_flops(1000) == 4 * 10 * 1000 * 16 * 256
+    assert chain.llm("DeepSeek-V3.2").kv_bytes_per_token("fp8") == 61 * (512 + 64 + 128)
+
+
+def test_default_architecture_ignores_hybrids():
+    """The layer fit for models without an architecture uses transformers only: adding a hybrid's 88 layers
+    (Nemotron 3 Super, 8 of them attention) must not change it."""
+    arch = chain.llm_architectures()
+    assert "Nemotron 3 Super 120B-A12B" in set(arch["model"])
+    full = arch.dropna(subset=["n_layers", "params_billions", "attention_width"])
+    plain = full[full["n_attention_layers"].isna()]
+    x = np.log(plain["params_billions"].astype(float))
+    slope, _ = np.polyfit(x, np.log(plain["n_layers"].astype(float)), 1)
+    assert chain._architecture_fit()[0] == pytest.approx(slope)
+
+
 def test_mixture_of_experts_weights_touched():
     m = chain.LLM(params_billions=46.7, active_params_billions=12.9)
     assert m.weight_bytes_touched("bf16", 1) == pytest.approx(12.9e9 * 2)

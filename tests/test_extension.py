@@ -1,4 +1,4 @@
-"""The 2021-2025 extension: separate, sourced, validated, and kept out of the reproduction."""
+"""The 2021-2026 extension: separate, sourced, validated, and kept out of the reproduction."""
 
 from __future__ import annotations
 
@@ -50,6 +50,32 @@ def test_dense_peaks_only():
     assert h100["sparse_printed"] == "yes"
     assert acc.loc["NVIDIA H100 SXM", "gflops_per_watt"] == pytest.approx(1000 * h100["fp16_tensor_tflops_dense"] / 700)
     assert "Google TPU v4" not in acc.index  # no published TDP
+
+
+def test_chapter_title_names_the_newest_year():
+    """The continued chapter's title ends in the year of the newest model or accelerator of the data."""
+    text = build.source("continued").read_text(encoding="utf-8")
+    title = re.search(r"^# From 2021 to (\d{4}): has the trend continued\?$", text, re.M)
+    newest = max(data.load_extension(t)[c].max() for t, c in ext.DATED.items())
+    assert title and int(title.group(1)) == newest.year == ext.newest_year()
+
+
+def test_accelerators_left_out_name_what_they_lack():
+    """TPUs and Trainium3 publish no TDP; Maia 200 publishes a TDP (750 W) but only an FP8 peak."""
+    out = ext.accelerators_left_out("tensor")
+    assert {"Google TPU v4", "AWS Trainium3"} <= set(out["no TDP"])
+    assert out["no peak"] == ["Microsoft Maia 200"]
+    assert not set(out["no TDP"] + out["no peak"]) & set(ext.accelerators("tensor")["accelerator"])
+
+
+def test_a_run_in_fp4_is_not_estimated_by_the_chain():
+    """MLPerf v5.1's B200 runs use FP4 weights; the energy model has no FP4 peaks, so the chain refuses them
+    while the thesis's method (FLOPs over an efficiency) still applies: 2 x 70 GFLOPs per token of Llama 2 70B."""
+    c = measurements.comparison()
+    row = c[c["study"].str.contains("v5.1") & c["model"].str.startswith("Llama 2 70B")].iloc[0]
+    assert row["precision_used"] == "fp4" and np.isnan(row["chain_joules"])
+    assert "fp4, a precision without peaks" in row["work_note"]
+    assert row["measured_joules"] == pytest.approx(10400.9988793425 / 102909, rel=1e-5)
 
 
 def test_measurement_estimates_by_hand():

@@ -218,3 +218,39 @@ def test_frictionless_reports_a_duplicated_key_once(tmp_path):
         package.validate(copy, data.ALL_SPECS)
     text = str(info.value)
     assert text.count("gpus.csv") == 1 and f"{copy / 'gpus.csv'}:{len(lines) + 1}:" in text
+
+
+def test_a_rule_between_columns_names_the_cell(tmp_path, monkeypatch):
+    """An architecture with more attention layers than layers is refused at its line, not computed."""
+    import csv
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    path = copy / "extension" / "llm_architecture.csv"
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    line = next(i for i, r in enumerate(rows) if r["model"] == "Qwen3.5-35B-A3B") + 2
+    rows[line - 2]["n_attention_layers"] = "41"  # of 40 layers
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(copy))
+    with pytest.raises(DataError, match=rf"llm_architecture.csv:{line}: column 'n_attention_layers': value '41': "
+                                         "must not exceed n_layers"):
+        data.load_extension("llm_architecture")
+
+
+def test_frictionless_is_told_the_dialect(tmp_path):
+    """The descriptor states the CSV dialect, so long notes full of other separators never make a reader guess."""
+    import infertrends.package as package
+
+    copy = tmp_path / "data"
+    shutil.copytree(data.data_dir(), copy)
+    path = copy / "extension" / "accelerators_extension.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1:] = [line[:-1] + "; a: b; c: d; e; f" * 40 + '"' if line.endswith('"') else line for line in lines[1:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert all(r["dialect"]["delimiter"] == "," for r in package.descriptor(data.ALL_SPECS)["resources"])
+    package.validate(copy, data.ALL_SPECS)
