@@ -222,3 +222,18 @@ def leave_one_study_out(c: pd.DataFrame) -> pd.DataFrame:
                              factor_before=float(factor(held[f"{k}_ratio"]).max()),
                              factor_after=float(factor(after).max())))
     return pd.DataFrame(rows)
+
+
+def benchmark_over_rounds(model_prefix: str = "Llama 2 70B", scenario: str = "Offline") -> pd.DataFrame:
+    """The lowest measured energy per unit of one MLPerf benchmark in each round of the data (one row a
+    round, oldest first), with the hardware and precision that reached it: the same work, measured at the
+    same boundary (the node's wall power), across hardware generations."""
+    m = data.load_extension("measurements")
+    runs = m[m["study"].str.startswith("MLPerf") & m["model"].str.startswith(model_prefix)
+             & m["batch_or_scenario"].str.startswith(scenario)]
+    if runs.empty:
+        raise ValueError(f"no MLPerf {scenario} measurement of a model named {model_prefix!r} in the data")
+    best = runs.loc[runs.groupby("study")["measured_joules_per_inference"].idxmin()]
+    cols = ["study", "release_date", "hardware", "accelerator", "hardware_count", "precision_used",
+            "power_limit_watts", "boundary", "measured_joules_per_inference", "unit_of_inference", "source_url"]
+    return best.sort_values("release_date")[cols].reset_index(drop=True)

@@ -78,6 +78,24 @@ def test_a_run_in_fp4_is_not_estimated_by_the_chain():
     assert row["measured_joules"] == pytest.approx(10400.9988793425 / 102909, rel=1e-5)
 
 
+def test_one_benchmark_over_rounds_by_hand():
+    """MLPerf's Llama 2 70B Offline runs: per round the run with the least energy per token, oldest first;
+    v5.1's best is Lenovo's 8 x B200 at 10,400.999 W for 102,909 tokens/s (summary_results.json, 5.1-0061)."""
+    rounds = measurements.benchmark_over_rounds("Llama 2 70B", "Offline")
+    assert list(rounds["study"].str.extract(r"(v\d\.\d)")[0]) == ["v4.0", "v4.1", "v5.1"]
+    assert rounds["measured_joules_per_inference"].iloc[-1] == pytest.approx(10400.9988793425 / 102909, rel=1e-5)
+    m = data.load_extension("measurements")
+    for _, r in rounds.iterrows():
+        same = m[(m["study"] == r["study"]) & m["model"].str.startswith("Llama 2 70B")
+                 & m["batch_or_scenario"].str.startswith("Offline")]
+        assert r["measured_joules_per_inference"] == same["measured_joules_per_inference"].min()
+        row = same.loc[same["measured_joules_per_inference"].idxmin()]
+        assert r["measured_joules_per_inference"] == pytest.approx(row["power_watts"] / row["throughput_per_second"],
+                                                                   rel=1e-5)
+    with pytest.raises(ValueError, match="no MLPerf Offline measurement"):
+        measurements.benchmark_over_rounds("GPT-9")
+
+
 def test_measurement_estimates_by_hand():
     """The three methods for MLPerf v2.1's ResNet-50 on 8 A100-SXM-80GB, recomputed here by hand."""
     c = measurements.comparison()
