@@ -136,6 +136,13 @@ def _filtered_stderr():
                     print(line, file=sys.stderr)
 
 
+#: How often a chapter's kernel is started before the build gives up. Kernels started in parallel can
+#: race for a port (ZMQ "Address already in use"); the kernel then dies before it answers, no cell has
+#: run, and starting another is safe.
+KERNEL_START_ATTEMPTS = 3
+KERNEL_DID_NOT_START = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
 def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     """Run one chapter with papermill into ``out_dir`` (in a worker process)."""
     import jupytext
@@ -150,16 +157,17 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     nb = jupytext.read(source(chapter))
     nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "Python 3", "language": "python"}
     try:
-        with _filtered_stderr():
-            pm.execute_notebook(
-                nb,
-                str(out_dir / f"{chapter}.ipynb"),
-                parameters=parameters or None,
-                kernel_name=KERNEL,
-                cwd=str(CHAPTERS),
-                progress_bar=False,
-                log_output=False,
-            )
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            try:
+                with _filtered_stderr():
+                    pm.execute_notebook(nb, str(out_dir / f"{chapter}.ipynb"), parameters=parameters or None,
+                                        kernel_name=KERNEL, cwd=str(CHAPTERS), progress_bar=False, log_output=False)
+                break
+            except RuntimeError as err:  # before any cell ran: the kernel never answered
+                if not str(err).startswith(KERNEL_DID_NOT_START) or attempt == KERNEL_START_ATTEMPTS:
+                    raise
+                log(f"[retry] {chapter}: the kernel did not start ({err}); starting another "
+                    f"({attempt + 1}/{KERNEL_START_ATTEMPTS})")
     except pm.PapermillExecutionError as err:
         raise BuildError(
             f"chapter '{chapter}' failed in cell {err.exec_count}: {err.ename}: {err.evalue}\n"

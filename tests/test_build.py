@@ -210,3 +210,43 @@ def test_thesis_citation_numbers_resolve_where_identified(html):
     assert "paper of AlexNet" in row39 and "Krizhevsky" in row39 and "bibliography.html" in row39
     row51 = re.search(r"<td[^>]*><p>\[51\]</p></td>(.*?)</tr>", page, re.S).group(1)  # ZFNet's paper
     assert "paper of ZFNet" in row51 and "not identified" in row51
+
+
+def test_a_kernel_that_never_starts_is_started_again(tmp_path, monkeypatch, capsys):
+    """Kernels started in parallel can race for a port and die before any cell runs: the chapter is started
+    again (up to KERNEL_START_ATTEMPTS times); any other error, or a third death, stops the build."""
+    import papermill as pm
+
+    monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))  # _execute sets it; restored after the test
+    calls = []
+
+    def flaky(nb, out, **kwargs):
+        calls.append(out)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        nbformat.write(nb, out)
+
+    monkeypatch.setattr(pm, "execute_notebook", flaky)
+    build._execute("flop-conventions", tmp_path, {})
+    assert len(calls) == 2 and (tmp_path / "flop-conventions.ipynb").exists()
+    assert "[retry] flop-conventions: the kernel did not start" in capsys.readouterr().out
+
+    def dead(nb, out, **kwargs):
+        calls.append(out)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(pm, "execute_notebook", dead)
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        build._execute("flop-conventions", tmp_path, {})
+    assert len(calls) == build.KERNEL_START_ATTEMPTS
+
+    def other(nb, out, **kwargs):
+        calls.append(out)
+        raise RuntimeError("something else")
+
+    calls.clear()
+    monkeypatch.setattr(pm, "execute_notebook", other)
+    with pytest.raises(RuntimeError, match="something else"):
+        build._execute("flop-conventions", tmp_path, {})
+    assert len(calls) == 1
