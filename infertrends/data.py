@@ -7,14 +7,12 @@ value stops the book with the file, line, column and value to fix.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from infertrends import schema
-from infertrends.schema import Column, TableSpec, read_table
+from infertrends.schema import Column, RowRule, TableSpec, read_table
 
 #: Repository root (the package is installed in editable mode from it).
 ROOT = Path(__file__).resolve().parents[1]
@@ -387,6 +385,8 @@ LLM_EXT = TableSpec(
                allowed=("", "weights", "api", "paper"), required=False),
         *SOURCE_COLUMNS,
     ),
+    rules=(RowRule("active_params_billions", lambda r: r["active_params_billions"] <= r["params_billions"],
+                   "must not exceed params_billions"),),
 )
 
 MEASUREMENTS = TableSpec(
@@ -478,6 +478,8 @@ LLM_ARCH = TableSpec(
                "x head size (multi-head latent attention)", "elements", positive=True, required=False),
         *SOURCE_COLUMNS,
     ),
+    rules=(RowRule("n_attention_layers", lambda r: pd.isna(r["n_attention_layers"]) or pd.isna(r["n_layers"])
+                   or r["n_attention_layers"] <= r["n_layers"], "must not exceed n_layers"),),
 )
 
 # --- The recount: written by `make recount` (recount/count.py), read here without PyTorch -----------
@@ -570,7 +572,8 @@ def validate_all() -> None:
     In three passes, each only if the one before found nothing: every file is UTF-8 text (a BOM is
     allowed); the ``frictionless`` library checks the data package (types, required cells, enums,
     ranges, patterns, unique keys, foreign keys; :mod:`infertrends.package`); the book's own rules that
-    Table Schema cannot express (exact column order, no stray spaces, no empty table) in
+    Table Schema cannot express (exact column order, no stray spaces, no empty table, rules between
+    the cells of a row) in
     :func:`infertrends.schema.read_table`.
     """
     import infertrends.package as package
@@ -607,34 +610,8 @@ def load_extension(name: str) -> pd.DataFrame:
         raise KeyError(f"unknown extension table {name!r}; known: {', '.join(EXTENSION_SPECS)}")
     spec = EXTENSION_SPECS[name]
     df = read_table(spec, data_dir() / spec.filename)
-    _check_rows(spec, df)
     df["origin"] = "extension"
     return df
-
-
-#: Rules between columns of one row: (table, column named in the error, rule, what it must be).
-ROW_RULES: tuple[tuple[str, str, Callable[[pd.Series], bool], str], ...] = (
-    ("llm_architecture", "n_attention_layers",
-     lambda r: pd.isna(r["n_attention_layers"]) or pd.isna(r["n_layers"]) or r["n_attention_layers"] <= r["n_layers"],
-     "must not exceed n_layers"),
-    ("llm_extension", "active_params_billions", lambda r: r["active_params_billions"] <= r["params_billions"],
-     "must not exceed params_billions"),
-)
-
-
-def _text(value: object) -> str:
-    """A cell as it reads in the file: ``41``, not pandas' ``41.0`` of an integer column with gaps."""
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
-def _check_rows(spec: TableSpec, df: pd.DataFrame) -> None:
-    """Apply :data:`ROW_RULES` to a table just read; :class:`~infertrends.schema.DataError` names each bad cell."""
-    path = data_dir() / spec.filename
-    problems = [schema.Problem(path, i + 2, col, _text(r[col]), what)  # line 1 is the header
-                for table, col, rule, what in ROW_RULES if table == spec.name
-                for i, (_, r) in enumerate(df.iterrows()) if not rule(r)]
-    if problems:
-        raise schema.DataError(path, problems)
 
 
 def load_recount(name: str = "recount") -> pd.DataFrame:

@@ -42,8 +42,7 @@ def period() -> str:
 def accelerators_left_out(precision: str = "tensor") -> dict[str, list[str]]:
     """Extension accelerators outside the efficiency trend, by what they lack: a TDP or the peak."""
     e = data.load_extension("accelerators_extension")
-    peak = e["fp32_tflops"] if precision == "fp32" else e["fp16_tensor_tflops_dense"].fillna(
-        e["bf16_tensor_tflops_dense"])
+    peak = _peak(e, precision)
     return {"no TDP": list(e.loc[e["tdp_watts"].isna(), "accelerator"]),
             "no peak": list(e.loc[e["tdp_watts"].notna() & peak.isna(), "accelerator"])}
 
@@ -65,6 +64,12 @@ def vision(estimates: str = "recomputed", include_extension: bool = True) -> pd.
     return out
 
 
+def _peak(e: pd.DataFrame, precision: str) -> pd.Series:
+    """The extension accelerators' peak of the trend: FP32, or the dense FP16 tensor peak (BF16 where no FP16)."""
+    return e["fp32_tflops"] if precision == "fp32" else e["fp16_tensor_tflops_dense"].fillna(
+        e["bf16_tensor_tflops_dense"])
+
+
 def accelerators(precision: str = "tensor", include_extension: bool = True) -> pd.DataFrame:
     """Peak GFLOPS/W of the thesis's GPUs (Table B.1) and the extension's accelerators.
 
@@ -82,8 +87,7 @@ def accelerators(precision: str = "tensor", include_extension: bool = True) -> p
     frames = [t]
     if include_extension:
         e = data.load_extension("accelerators_extension")
-        tf = e["fp32_tflops"] if precision == "fp32" else e["fp16_tensor_tflops_dense"].fillna(
-            e["bf16_tensor_tflops_dense"])
+        tf = _peak(e, precision)
         frames.append(pd.DataFrame({"accelerator": e["accelerator"], "vendor": e["vendor"],
                                     "launch_date": e["launch_date"], "tflops": tf, "tdp_watts": e["tdp_watts"],
                                     "origin": "extension", "source": e["source_url"]}))

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 import pandas as pd
 
@@ -91,8 +91,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule between cells of one row, which Table Schema cannot express (``column``: the cell an error names)."""
+
+    column: str
+    holds: Callable[[pd.Series], bool]
+    message: str
+
+
+@dataclass(frozen=True)
 class TableSpec:
-    """A data file: its name, columns and the columns that identify a row."""
+    """A data file: its name, columns, the columns that identify a row and rules between cells of a row."""
 
     name: str
     filename: str
@@ -100,6 +109,7 @@ class TableSpec:
     columns: tuple[Column, ...]
     key: tuple[str, ...]
     extra: dict[str, Any] = field(default_factory=dict)
+    rules: tuple[RowRule, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -224,9 +234,18 @@ def read_table(spec: TableSpec, path: Path) -> pd.DataFrame:
             frame[col.name] = pd.to_datetime(frame[col.name])
         else:
             frame[col.name] = frame[col.name].astype(object)
+    problems = [Problem(path, line, rule.column, _text(row[rule.column]), rule.message)
+                for rule in spec.rules for line, (_, row) in zip(lines, frame.iterrows()) if not rule.holds(row)]
+    if problems:
+        raise DataError(path, problems)
     frame.attrs["source_file"] = str(path)
     frame.attrs["source_lines"] = lines
     return frame
+
+
+def _text(value: Any) -> str:
+    """A parsed cell as it reads in the file: ``41``, not pandas' ``41.0`` of an integer column with gaps."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def data_dictionary(spec: TableSpec) -> str:

@@ -220,33 +220,29 @@ def test_a_kernel_that_never_starts_is_started_again(tmp_path, monkeypatch, caps
     monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))  # _execute sets it; restored after the test
     calls = []
 
-    def flaky(nb, out, **kwargs):
-        calls.append(out)
-        if len(calls) == 1:
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        nbformat.write(nb, out)
+    def papermill(*errors):
+        """A stand-in for papermill that raises ``errors`` in turn, then writes the notebook."""
+        def run(nb, out, **kwargs):
+            calls.append(out)
+            if len(calls) <= len(errors):
+                raise RuntimeError(errors[len(calls) - 1])
+            nbformat.write(nb, out)
+        return run
 
-    monkeypatch.setattr(pm, "execute_notebook", flaky)
+    died = "Kernel died before replying to kernel_info"
+    monkeypatch.setattr(pm, "execute_notebook", papermill(died))
     build._execute("flop-conventions", tmp_path, {})
     assert len(calls) == 2 and (tmp_path / "flop-conventions.ipynb").exists()
     assert "[retry] flop-conventions: the kernel did not start" in capsys.readouterr().out
 
-    def dead(nb, out, **kwargs):
-        calls.append(out)
-        raise RuntimeError("Kernel died before replying to kernel_info")
-
     calls.clear()
-    monkeypatch.setattr(pm, "execute_notebook", dead)
+    monkeypatch.setattr(pm, "execute_notebook", papermill(*[died] * build.KERNEL_START_ATTEMPTS))
     with pytest.raises(RuntimeError, match="Kernel died"):
         build._execute("flop-conventions", tmp_path, {})
     assert len(calls) == build.KERNEL_START_ATTEMPTS
 
-    def other(nb, out, **kwargs):
-        calls.append(out)
-        raise RuntimeError("something else")
-
     calls.clear()
-    monkeypatch.setattr(pm, "execute_notebook", other)
+    monkeypatch.setattr(pm, "execute_notebook", papermill("something else"))
     with pytest.raises(RuntimeError, match="something else"):
         build._execute("flop-conventions", tmp_path, {})
     assert len(calls) == 1
