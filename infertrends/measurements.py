@@ -234,6 +234,6 @@ def benchmark_over_rounds(model_prefix: str = "Llama 2 70B", scenario: str = "Of
     if runs.empty:
         raise ValueError(f"no MLPerf {scenario} measurement of a model named {model_prefix!r} in the data")
     best = runs.loc[runs.groupby("study")["measured_joules_per_inference"].idxmin()]
-    cols = ["study", "release_date", "hardware", "accelerator", "hardware_count", "precision_used",
+    cols = ["study", "release_date", "hardware", "accelerator", "hardware_count", "precision_used", "batch",
             "power_limit_watts", "boundary", "measured_joules_per_inference", "unit_of_inference", "source_url"]
     return best.sort_values("release_date")[cols].reset_index(drop=True)
