@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check
+.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -21,6 +21,7 @@ help:
 	@echo "make datadict             print the data dictionary generated from the schemas"
 	@echo "make recount              recount Table A.3's FLOPs from model definitions into data/recount/ (own venv, PyTorch)"
 	@echo "make recount-check        recount a few models and compare with the committed data/recount/"
+	@echo "make import-mlperf SRC=<folder>   import every MLPerf Inference power result from snapshots into data/mlperf/"
 	@echo "make chromium             install Debian's chromium and poppler-utils if missing (browser tests, PDF)"
 	@echo "make clean                remove build/, book/_build/ and runs/"
 	@echo "make help                 this list"
@@ -75,6 +76,12 @@ recount: $(RSTAMP)
 
 recount-check: $(RSTAMP)
 	$(RVENV)/bin/python recount/count.py --check
+
+SRC ?=
+import-mlperf:
+	@test -n "$(SRC)" || (echo "usage: make import-mlperf SRC=<folder holding snapshots of MLCommons' result repositories>"; \
+	  echo "(see mlperf/importer.py for which repositories and commits)"; exit 2)
+	$(PYTHON) mlperf/importer.py "$(SRC)"
 
 datadict: $(STAMP)
 	$(BIN)/python -m infertrends datadict

@@ -555,14 +555,117 @@ RECOUNT_TOOLS = TableSpec(
     ),
 )
 
+# --- MLPerf Inference power results: written by `make import-mlperf` (mlperf/importer.py) ------------
+
+MLPERF_ROUNDS = TableSpec(
+    name="mlperf_rounds",
+    filename="mlperf/rounds.csv",
+    title="Release date of each MLPerf Inference round the import covers (typed, sourced)",
+    key=("round",),
+    columns=(
+        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        Column("release_date", "date", "date MLCommons published the round's results", "date"),
+        Column("source_url", "str", "where the date is printed", pattern=r"https?://\S+"),
+        Column("accessed", "date", "date the source was read", "date"),
+        Column("primary", "enum", "`yes` if the source is MLCommons' own", allowed=("yes", "no")),
+        Column("notes", "str", "the passage read, and other evidence", required=False),
+    ),
+)
+
+
+def _joules_match(r: pd.Series) -> bool:
+    """The row's Joules per unit is W / throughput, or mJ per query / 1,000, to the 6 figures written."""
+    want = (r["power_value"] / r["performance_value"] if r["power_units"] == "Watts"
+            else r["power_value"] / 1000.0)
+    return abs(r["joules_per_unit"] / want - 1) < 1e-5
+
+
+MLPERF_POWER = TableSpec(
+    name="mlperf_power",
+    filename="mlperf/power.csv",
+    title="Every MLPerf Inference power result of the rounds imported (closed division; written by "
+          "`make import-mlperf`)",
+    key=("round", "suite", "result_path"),
+    columns=(
+        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        Column("release_date", "date", "date the round's results were published (`rounds.csv`)", "date"),
+        Column("suite", "enum", "results table: datacenter or edge", allowed=("datacenter", "edge")),
+        Column("division", "enum", "division (closed: the reference model and accuracy target)", allowed=("closed",)),
+        Column("availability", "enum", "whether the system could be bought when published",
+               allowed=("available", "preview", "rdi")),
+        Column("submitter", "str", "organisation that submitted the result"),
+        Column("system", "str", "system name as published"),
+        Column("platform", "str", "the submission's system identifier"),
+        Column("accelerator", "str", "the accelerator as named in `accelerator_specs.csv`, where the published name "
+               "identifies that part; empty otherwise", required=False),
+        Column("accelerator_published", "str", "accelerator as published (empty: CPU-only systems)", required=False),
+        Column("accelerators_per_node", "int", "accelerators in one node", "count", minimum=0, required=False),
+        Column("nodes", "int", "nodes in the system", "count", positive=True, required=False),
+        Column("host_cpu", "str", "host processor as published", required=False),
+        Column("host_cpus_per_node", "int", "host processors in one node", "count", minimum=0, required=False),
+        Column("software", "str", "framework and software stack as published", required=False),
+        Column("benchmark", "str", "benchmark (reference model), without its accuracy target"),
+        Column("accuracy_target", "enum", "accuracy target, % of the reference model's (empty: the benchmark has one)",
+               allowed=("", "99", "99.9"), required=False),
+        Column("model_published", "str", "benchmark as published (with its accuracy target)"),
+        Column("scenario", "enum", "LoadGen scenario", allowed=("Offline", "Server", "SingleStream", "MultiStream",
+                                                                "Interactive")),
+        Column("performance_value", "float", "performance result as published", positive=True),
+        Column("performance_units", "enum", "its unit", allowed=("Samples/s", "Queries/s", "Tokens/s", "Latency (ms)")),
+        Column("power_value", "float", "power result as published: average wall power, or energy per query",
+               positive=True),
+        Column("power_units", "enum", "its unit", allowed=("Watts", "millijoules")),
+        Column("joules_per_unit", "float", "energy of one unit of work, computed by the importer from the two published "
+               "results (W / throughput, or mJ per query / 1,000), 6 significant figures", "J", positive=True),
+        Column("unit", "enum", "the unit of work: a sample, a query (Server and SingleStream: 1 sample; MultiStream: "
+               "8) or an output token", allowed=("sample", "query", "token")),
+        Column("samples_per_unit", "int", "samples in one unit (empty for tokens)", "count", positive=True,
+               required=False),
+        Column("joules_per_sample", "float", "joules_per_unit / samples_per_unit (empty for tokens)", "J",
+               positive=True, required=False),
+        Column("precision", "str", "weight data types as published (rounds from v4.1 on; empty before)",
+               required=False),
+        Column("same_run_as", "str", "for a 99.9 result with the same performance and power as the 99 result of the "
+               "same system and scenario: that result's path (one run published under two targets)", required=False),
+        Column("notes_published", "str", "the submitter's notes as published", required=False),
+        Column("result_path", "str", "the result's folder in the round's repository"),
+        Column("source_repo", "str", "repository the row was read from"),
+        Column("source_commit", "str", "its commit", pattern=r"[0-9a-f]{40}"),
+        Column("source_file", "str", "the file read at that commit"),
+    ),
+    rules=(RowRule("joules_per_unit", _joules_match, "is not the published power over the published throughput "
+                   "(or energy per query / 1,000)"),),
+)
+
+MLPERF_COUNTS = TableSpec(
+    name="mlperf_counts",
+    filename="mlperf/counts.csv",
+    title="MLPerf power results per round, suite and benchmark, beside the power runs in the round's submission "
+          "tree (written by `make import-mlperf`)",
+    key=("round", "suite", "benchmark"),
+    columns=(
+        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        Column("suite", "enum", "results table", allowed=("datacenter", "edge")),
+        Column("benchmark", "str", "benchmark"),
+        Column("power_results", "int", "power results imported", "count", positive=True),
+        Column("submission_tree_runs", "int", "power runs (`performance/run_1/spl.txt`) of this benchmark in the "
+               "round's closed submission tree, all suites (empty: no snapshot of the tree)", "count", minimum=0,
+               required=False),
+        Column("tree_commit", "str", "commit of the tree counted", required=False),
+    ),
+)
+
+#: Files written by `make import-mlperf` from MLCommons' published tables (committed; read without them).
+MLPERF_SPECS: dict[str, TableSpec] = {s.name: s for s in (MLPERF_ROUNDS, MLPERF_POWER, MLPERF_COUNTS)}
+
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
                                                              ACCELERATOR_SPECS, LLM_ARCH)}
 
 #: Files written by `make recount` from the model definitions (committed; read without PyTorch).
 RECOUNT_SPECS: dict[str, TableSpec] = {s.name: s for s in (RECOUNT, RECOUNT_LANGUAGE, RECOUNT_TOOLS)}
 
-#: Every data file: the thesis's tables, the extension's, then the recount.
-ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS}
+#: Every data file: the thesis's tables, the extension's, the recount, then the MLPerf import.
+ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS, **MLPERF_SPECS}
 
 
 def validate_all() -> None:
@@ -619,4 +722,12 @@ def load_recount(name: str = "recount") -> pd.DataFrame:
     if name not in RECOUNT_SPECS:
         raise KeyError(f"unknown recount table {name!r}; known: {', '.join(RECOUNT_SPECS)}")
     spec = RECOUNT_SPECS[name]
+    return read_table(spec, data_dir() / spec.filename)
+
+
+def load_mlperf(name: str = "mlperf_power") -> pd.DataFrame:
+    """Load and validate a file of the committed MLPerf import (``data/mlperf/``; no snapshot needed)."""
+    if name not in MLPERF_SPECS:
+        raise KeyError(f"unknown MLPerf table {name!r}; known: {', '.join(MLPERF_SPECS)}")
+    spec = MLPERF_SPECS[name]
     return read_table(spec, data_dir() / spec.filename)

@@ -1,0 +1,172 @@
+"""The committed MLPerf import (data/mlperf, written by `make import-mlperf` from snapshots of MLCommons'
+result repositories) checked without the snapshots: written by the current script, large and sourced,
+its Joules computed from the published numbers (hand calculations here), its rows equal to the
+measurements typed by hand from the submissions' logs, and the importer's parsing and errors on small
+repositories made in the test."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import infertrends.data as data
+from mlperf import importer
+
+
+def rows() -> list[dict[str, str]]:
+    with open(data.data_dir() / "mlperf" / "power.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def provenance() -> dict:
+    return json.loads((data.data_dir() / "mlperf" / "provenance.json").read_text(encoding="utf-8"))
+
+
+def test_committed_import_was_written_by_the_current_script():
+    assert provenance()["script_sha256"] == importer.script_hash(), (
+        "mlperf/importer.py changed since data/mlperf was written: run `make import-mlperf SRC=<snapshots>`")
+
+
+def test_import_is_large_sourced_and_validated():
+    rs = rows()
+    assert len(rs) >= 500
+    assert len({r["round"] for r in rs}) >= 5
+    sources = {(s["repo"], s["commit"]) for s in provenance()["sources"]}
+    for r in rs:
+        assert (r["source_repo"], r["source_commit"]) in sources
+        assert r["result_path"].startswith("closed/") and r["source_file"]
+    assert provenance()["rows"] == len(rs)
+    data.load_mlperf("mlperf_power")  # the schema, and the rule that Joules = published power / throughput
+
+
+def test_hand_checked_rows():
+    """Values as MLCommons publishes them, and the Joules worked out by hand."""
+    by = {(r["round"], r["suite"], r["result_path"]): r for r in rows()}
+    # NVIDIA 8 x H200 MaxQ, ResNet-50 Offline, v4.1: 4,954.03 W at 556,234 samples/s.
+    r = by[("v4.1", "datacenter", "closed/NVIDIA/results/H200-SXM-141GBx8_TRT_MaxQ/resnet50/Offline")]
+    assert (r["performance_value"], r["performance_units"]) == ("556234", "Samples/s")
+    assert float(r["power_value"]) == pytest.approx(4954.03, abs=0.005)
+    assert float(r["joules_per_unit"]) == pytest.approx(0.0089064, rel=1e-5)  # 4954.03 / 556234
+    assert (r["unit"], r["accelerator"], r["precision"]) == ("sample", "NVIDIA H200 SXM", "int8")
+    # Dell XR12 with one A2, ResNet-50 MultiStream, v2.1 (in the datacenter table): 894.428 mJ per query of 8 images.
+    r = by[("v2.1", "datacenter", "closed/Dell/results/XR12_A2x1_TRT_MaxQ/resnet50/MultiStream")]
+    assert (r["power_units"], r["unit"], r["samples_per_unit"]) == ("millijoules", "query", "8")
+    assert float(r["joules_per_unit"]) == pytest.approx(0.894428, rel=1e-5)  # 894.428 mJ / 1,000
+    assert float(r["joules_per_sample"]) == pytest.approx(0.1118035, rel=1e-5)  # / 8 images
+    # Lenovo 8 x B200, Llama 2 70B Offline, v5.1: 10,401.0 W at 102,909 tokens/s.
+    r = by[("v5.1", "datacenter", "closed/Lenovo/results/SR680a_V3_B200SXMx8_TRT/llama2-70b-99/Offline")]
+    assert (r["unit"], r["joules_per_sample"]) == ("token", "")
+    assert float(r["joules_per_unit"]) == pytest.approx(0.101070, rel=1e-5)  # 10400.9989 / 102909
+
+
+def test_import_equals_the_measurements_typed_from_the_submissions():
+    """Every MLPerf row of measurements.csv (typed by hand, re-read against the submissions' logs) of a
+    round the import covers is in the import with the same throughput and power, to the printed digits."""
+    covered = {r["round"] for r in rows()}
+    imported = rows()
+    checked = 0
+    with open(data.data_dir() / "extension" / "measurements.csv", encoding="utf-8", newline="") as fh:
+        for m in csv.DictReader(fh):
+            found = re.match(r"MLPerf Inference (v\d+\.\d+)", m["study"])
+            if not found or found.group(1) not in covered:
+                continue
+            digits = len(m["power_watts"].replace(".", "").lstrip("0"))
+            same = [r for r in imported if r["round"] == found.group(1) and r["scenario"] == "Offline"
+                    and float(r["performance_value"]) == pytest.approx(float(m["throughput_per_second"]), rel=5e-6)
+                    and float(r["power_value"]) == pytest.approx(float(m["power_watts"]), rel=10 ** (1 - digits))]
+            assert same, f"{m['study']} {m['model']} on {m['hardware']}: not in data/mlperf/power.csv"
+            checked += 1
+    assert checked >= 15
+
+
+def test_counts_match_the_submission_trees_except_the_runs_named():
+    """Where a round's submission tree was counted, every power run in it is published, or named as not."""
+    meta = provenance()["submission_trees"]
+    assert meta, "no submission tree was counted"
+    per_round: dict[str, int] = {}
+    for r in rows():
+        per_round[r["round"]] = per_round.get(r["round"], 0) + 1
+    for rnd, t in meta.items():
+        assert t["published_results_not_in_tree"] == []
+        assert t["power_runs"] == per_round[rnd] + len(t["runs_not_in_published_table"])
+
+
+def test_same_run_under_two_targets_is_marked_once():
+    rs = rows()
+    marked = [r for r in rs if r["same_run_as"]]
+    assert len(marked) == provenance()["same_run_under_two_targets"] > 0
+    paths = {(r["round"], r["result_path"]): r for r in rs}
+    for r in marked:
+        twin = paths[(r["round"], r["same_run_as"])]
+        assert r["accuracy_target"] == "99.9" and twin["accuracy_target"] == "99"
+        assert (twin["performance_value"], twin["power_value"]) == (r["performance_value"], r["power_value"])
+
+
+@pytest.mark.parametrize("scenario,performance,power,want", [
+    ("Offline", (200.0, "Samples/s"), (500.0, "Watts"), (2.5, "sample", 1)),
+    ("Server", (50.0, "Queries/s"), (400.0, "Watts"), (8.0, "query", 1)),
+    ("Offline", (1000.0, "Tokens/s"), (5000.0, "Watts"), (5.0, "token", 0)),
+    ("SingleStream", (1.2, "Latency (ms)"), (30.0, "millijoules"), (0.03, "query", 1)),
+    ("MultiStream", (3.4, "Latency (ms)"), (800.0, "millijoules"), (0.8, "query", 8)),
+])
+def test_joules_from_the_published_pair(scenario, performance, power, want):
+    j, unit, per = importer.joules(scenario, performance, power, "test")
+    assert (round(j, 12), unit, per) == want
+
+
+def test_joules_refuses_what_it_does_not_understand():
+    with pytest.raises(importer.ImportProblem, match="unknown power units"):
+        importer.joules("Offline", (1.0, "Samples/s"), (1.0, "kWh"), "here")
+    with pytest.raises(importer.ImportProblem, match="energy per query published for scenario 'Offline'"):
+        importer.joules("Offline", (1.0, "Samples/s"), (1.0, "millijoules"), "here")
+
+
+def _repo(tmp: Path, name: str, files: dict[str, str]) -> str:
+    """A git repository ``tmp/name`` with ``files`` in one commit; returns the commit."""
+    root = tmp / name
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    run = lambda *a: subprocess.run(["git", "-C", str(root), *a], check=True, capture_output=True, text=True)  # noqa: E731
+    run("init", "-q")
+    run("add", "-A")
+    run("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "results")
+    return run("rev-parse", "HEAD").stdout.strip()
+
+
+def test_cm4mlperf_pairs_rows_and_names_a_missing_power_result(tmp_path):
+    path = "experiment/mlperf-inference--v4.0--edge--closed-power--image-classification--offline/t/cm-result.json"
+    base = dict(version="v4.0", Division="closed", Location="closed/X/results/S/resnet50/Offline", Model="resnet50",
+                Scenario="Offline", Organization="X", SystemName="S", accelerator_model_name="NVIDIA L4",
+                accelerators_per_node=1, number_of_nodes=1)
+    perf = dict(base, Result=1000.0, Result_Units="Samples/s", Units="Samples/s")
+    power = dict(base, Result=None, Result_Power=70.0, Result_Units="Watts", Units="Watts")
+    commit = _repo(tmp_path, "good", {path: json.dumps([perf, power])})
+    (got,) = importer.cm4mlperf_results(tmp_path / "good" / ".git", commit, ("v4.0",))
+    assert got["performance"] == (1000.0, "Samples/s") and got["power"] == (70.0, "Watts")
+    assert got["suite"] == "edge" and got["accelerator_published"] == "NVIDIA L4"
+    commit = _repo(tmp_path, "bad", {path: json.dumps([perf])})
+    with pytest.raises(importer.ImportProblem, match=r"resnet50/Offline has no power result"):
+        importer.cm4mlperf_results(tmp_path / "bad" / ".git", commit, ("v4.0",))
+
+
+def test_missing_snapshot_is_named(tmp_path):
+    with pytest.raises(importer.ImportProblem, match="no snapshot of mlcommons/cm4mlperf-results"):
+        importer.git_dir(tmp_path, "mlcommons/cm4mlperf-results")
+
+
+def test_round_totals_agree_with_what_mlcommons_announced():
+    """MLCommons announces how many power results a round has (closed and open divisions): v2.1 'nearly
+    5,300 performance results and 2,400 power measures' (press release of 2022-09-08, reprinted at
+    insidehpc.com/2022/09/mlcommoncs-latest-mlperf-ai-benchmark-results-show-machine-learning-inference-advances/);
+    v3.0 'more than 2,400 power measurement results' (xda-developers.com/mlperf-3-performance-results/).
+    The source read here must count about as many."""
+    (cm,) = [s for s in provenance()["sources"] if s["repo"] == "mlcommons/cm4mlperf-results"]
+    totals = cm["power_results_closed_and_open"]
+    assert totals["v2.1"] == pytest.approx(2400, rel=0.05)
+    assert totals["v3.0"] >= 2400
