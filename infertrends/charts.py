@@ -125,6 +125,8 @@ def label_fields(spec: Any) -> Any:
 #: The title every figure shows above its plot (what it shows; the caption below says more and the text
 #: gives the finding), by the name it is glued under. A figure glued without an entry stops the build.
 TITLES = {
+    "fig-mlperf-frontier": "Lowest measured energy per unit of work in each MLPerf round, relative to the "
+                           "benchmark's first round, beside the thesis's hardware trend",
     "fig-crop-accuracy": "Top-1 accuracy with 1-crop and 10-crop testing",
     "fig-vit-g-resolution": "ViT-G/14's GFLOPs against input resolution",
     "fig-estimates-ratio": "The book's recomputed estimates against Table A.3's",

@@ -731,3 +731,15 @@ def load_mlperf(name: str = "mlperf_power") -> pd.DataFrame:
         raise KeyError(f"unknown MLPerf table {name!r}; known: {', '.join(MLPERF_SPECS)}")
     spec = MLPERF_SPECS[name]
     return read_table(spec, data_dir() / spec.filename)
+
+
+def load_any(name: str) -> pd.DataFrame:
+    """Load and validate any data file by its table name (thesis, extension, recount or MLPerf import)."""
+    if name in SPECS:
+        return load(name)
+    if name in EXTENSION_SPECS:
+        return load_extension(name)
+    if name not in ALL_SPECS:
+        raise KeyError(f"unknown table {name!r}; known: {', '.join(ALL_SPECS)}")
+    spec = ALL_SPECS[name]
+    return read_table(spec, data_dir() / spec.filename)

@@ -211,6 +211,13 @@ CHAPTERS: dict[str, dict[str, Param]] = {
     "measurements": _spec(
         Param("show_extension", True, "show the measurements (extension data) in the chart", bool),
     ),
+    "mlperf-power": _spec(
+        Param("suite", "datacenter", "which MLPerf results table the chart and trends use", str,
+              choices=("datacenter", "edge")),
+        Param("scenario", "Offline", "LoadGen scenario of the chart", str,
+              choices=("Offline", "Server", "SingleStream", "MultiStream")),
+        Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
+    ),
     "trends": _spec(
         Param("level", 0.9, "confidence level of the intervals", float, minimum=0.5, maximum=0.999),
     ),
