@@ -604,7 +604,8 @@ MLPERF_POWER = TableSpec(
         Column("host_cpu", "str", "host processor as published", required=False),
         Column("host_cpus_per_node", "int", "host processors in one node", "count", minimum=0, required=False),
         Column("software", "str", "framework and software stack as published", required=False),
-        Column("benchmark", "str", "benchmark (reference model), without its accuracy target"),
+        Column("benchmark", "str", "benchmark (reference model), without its accuracy target; 3D U-Net with its "
+               "dataset (`3d-unet-brats19` to v1.1, `3d-unet-kits19` from v2.0: another task under one name)"),
         Column("accuracy_target", "enum", "accuracy target, % of the reference model's (empty: the benchmark has one)",
                allowed=("", "99", "99.9"), required=False),
         Column("model_published", "str", "benchmark as published (with its accuracy target)"),
@@ -623,12 +624,22 @@ MLPERF_POWER = TableSpec(
                required=False),
         Column("joules_per_sample", "float", "joules_per_unit / samples_per_unit (empty for tokens)", "J",
                positive=True, required=False),
-        Column("precision", "str", "weight data types as published (rounds from v4.1 on; empty before)",
+        Column("precision", "str", "weight data types as published (v4.1 on) or as the submission declares them "
+               "(its measurements file; rounds whose tree was read); empty where neither was read",
                required=False),
         Column("same_run_as", "str", "for a 99.9 result with the same performance and power as the 99 result of the "
                "same system and scenario: that result's path (one run published under two targets)", required=False),
         Column("notes_published", "str", "the submitter's notes as published", required=False),
         Column("result_path", "str", "the result's folder in the round's repository"),
+        Column("value_source", "enum", "`table`: the performance and power as MLCommons' results table prints them; "
+               "`logs`: recomputed from the submission's logs as MLCommons' checker does (rounds or results no "
+               "table read here has)", allowed=("table", "logs")),
+        Column("check", "enum", "how the row was checked: `logs equal` (the logs' recomputation equals the table), "
+               "`logs unreadable` (a log too large for the snapshot), `no logs` (no submission tree read: v3.1, "
+               "v4.0), `website table equal` (a row from logs found in MLCommons' website table, secondary copy), "
+               "`logs differ`, `not in website table`",
+               allowed=("logs equal", "logs differ", "logs unreadable", "no logs", "website table equal",
+                        "not in website table")),
         Column("source_repo", "str", "repository the row was read from"),
         Column("source_commit", "str", "its commit", pattern=r"[0-9a-f]{40}"),
         Column("source_file", "str", "the file read at that commit"),

@@ -19,10 +19,11 @@ import infertrends.hardware as hardware
 
 #: Human names of the benchmarks (MLCommons' reference models).
 BENCHMARKS = {
-    "resnet50": "ResNet-50", "retinanet": "RetinaNet", "bert": "BERT-Large", "3d-unet": "3D U-Net", "rnnt": "RNN-T",
+    "resnet50": "ResNet-50", "retinanet": "RetinaNet", "bert": "BERT-Large", "3d-unet-brats19": "3D U-Net (BraTS 2019)",
+    "3d-unet-kits19": "3D U-Net (KiTS 2019)", "rnnt": "RNN-T",
     "dlrm": "DLRM", "dlrm-v2": "DLRM v2", "gptj": "GPT-J 6B", "llama2-70b": "Llama 2 70B", "mixtral-8x7b": "Mixtral 8x7B",
     "stable-diffusion-xl": "Stable Diffusion XL", "llama3.1-405b": "Llama 3.1 405B", "llama3.1-8b": "Llama 3.1 8B",
-    "rgat": "R-GAT", "whisper": "Whisper",
+    "rgat": "R-GAT", "whisper": "Whisper", "ssd-resnet34": "SSD-ResNet34", "ssd-mobilenet": "SSD-MobileNet",
 }
 #: Fewest rounds a frontier must span before a trend is fitted to it.
 MIN_ROUNDS = 3

@@ -36,7 +36,9 @@ def test_import_is_large_sourced_and_validated():
     rs = rows()
     assert len(rs) >= 500
     assert len({r["round"] for r in rs}) >= 5
+    assert {"v1.0", "v1.1", "v2.0", "v2.1", "v3.0", "v3.1", "v4.0", "v4.1", "v5.1"} <= {r["round"] for r in rs}
     sources = {(s["repo"], s["commit"]) for s in provenance()["sources"]}
+    sources |= {(t["repo"], t["commit"]) for t in provenance()["submission_trees"].values()}
     for r in rs:
         assert (r["source_repo"], r["source_commit"]) in sources
         assert r["result_path"].startswith("closed/") and r["source_file"]
@@ -84,16 +86,35 @@ def test_import_equals_the_measurements_typed_from_the_submissions():
     assert checked >= 15
 
 
-def test_counts_match_the_submission_trees_except_the_runs_named():
-    """Where a round's submission tree was counted, every power run in it is published, or named as not."""
+def test_every_power_run_of_a_submission_tree_is_imported_and_every_table_value_recomputed():
+    """Where a round's submission tree was read, every power run in it is a row, and the power MLCommons'
+    table prints was recomputed from the logs and found equal (a log too large for the snapshot is named)."""
     meta = provenance()["submission_trees"]
-    assert meta, "no submission tree was counted"
-    per_round: dict[str, int] = {}
+    assert set(meta) >= {"v1.0", "v1.1", "v2.0", "v2.1", "v3.0", "v4.1", "v5.1"}
+    imported: dict[str, set[str]] = {}
     for r in rows():
-        per_round[r["round"]] = per_round.get(r["round"], 0) + 1
+        imported.setdefault(r["round"], set()).add(r["result_path"])
     for rnd, t in meta.items():
-        assert t["published_results_not_in_tree"] == []
-        assert t["power_runs"] == per_round[rnd] + len(t["runs_not_in_published_table"])
+        assert t["table_values_differing_from_logs"] == [], rnd
+        assert t["table_results_not_in_tree"] == [], rnd
+        assert len(imported[rnd]) == t["power_runs"], rnd
+        assert t["imported_from_logs"] == t["imported_from_logs_in_website_table"], rnd
+    rs = rows()
+    assert sum(r["check"] == "logs equal" for r in rs) >= 450
+    assert {r["check"] for r in rs} <= {"logs equal", "logs unreadable", "no logs", "website table equal"}
+    assert {r["round"] for r in rs if r["check"] == "no logs"} == {"v3.1", "v4.0"}
+
+
+def test_a_round_read_from_logs_alone_by_hand():
+    """v1.0's Dell EMC R7525 with three A100-PCIe, ResNet-50 Offline: the mean of its analyzer's samples
+    inside the timed window is 1,101.28 W (MLCommons' table: 1101.282834 W) at 93,371.4 samples/s."""
+    r = {x["result_path"]: x for x in rows() if x["round"] == "v1.0"}[
+        "closed/DellEMC/results/R7525_A100_PCIe-40GBx3_TRT/resnet50/Offline"]
+    assert (r["value_source"], r["check"]) == ("logs", "website table equal")
+    assert float(r["power_value"]) == pytest.approx(1101.282834, rel=1e-9)
+    assert float(r["performance_value"]) == 93371.4
+    assert float(r["joules_per_unit"]) == pytest.approx(1101.282834 / 93371.4, rel=1e-5)
+    assert (r["system"], r["accelerators_per_node"]) == ("Dell EMC PowerEdge R7525 (3x A100-PCIe-40GB)", "3")
 
 
 def test_same_run_under_two_targets_is_marked_once():
@@ -170,3 +191,43 @@ def test_round_totals_agree_with_what_mlcommons_announced():
     totals = cm["power_results_closed_and_open"]
     assert totals["v2.1"] == pytest.approx(2400, rel=0.05)
     assert totals["v3.0"] >= 2400
+
+
+def _detail(**values) -> str:
+    return "".join(f':::MLLOG {{"key": "{k}", "value": {json.dumps(v)}, "time_ms": 0}}\n' for k, v in values.items())
+
+
+def _spl(samples: list[tuple[str, float]]) -> str:
+    return "".join(f"Time,{t},Watts,{w:.6f},Volts,230.0,Amps,1.0,PF,0.95,Mark,test\n" for t, w in samples)
+
+
+def test_power_recomputed_from_logs_by_hand(tmp_path):
+    """The mean of the analyzer's samples strictly inside [power_begin, power_end] (the edges and the
+    samples outside are left out), and for SingleStream that mean x duration / queries, in mJ."""
+    samples = [("01-02-2022 10:00:00.000", 999.0),  # equal to power_begin: left out
+               ("01-02-2022 10:00:01.000", 100.0), ("01-02-2022 10:00:02.000", 110.0),
+               ("01-02-2022 10:00:03.000", 120.0),
+               ("01-02-2022 10:00:10.000", 999.0)]  # equal to power_end: left out
+    window = dict(power_begin="01-02-2022 10:00:00.000", power_end="01-02-2022 10:00:10.000")
+    base = "closed/Sub/results/Sys/resnet50"
+    files = {
+        f"{base}/Offline/performance/run_1/mlperf_log_detail.txt": _detail(
+            effective_scenario="Offline", result_samples_per_second=2200.0, **window),
+        f"{base}/Offline/performance/run_1/spl.txt": _spl(samples),
+        f"{base}/SingleStream/performance/run_1/mlperf_log_detail.txt": _detail(
+            effective_scenario="SingleStream", result_query_count=4000, early_stopping_latency_ss=2_500_000,
+            **window),
+        f"{base}/SingleStream/performance/run_1/spl.txt": _spl(samples),
+    }
+    commit = _repo(tmp_path, "tree", files)
+    tree = importer.Tree(tmp_path / "tree" / ".git", commit)
+    try:
+        assert tree.power_runs() == [f"{base}/Offline", f"{base}/SingleStream"]
+        off = importer.log_result(tree, f"{base}/Offline", "v2.0")
+        assert off["power"] == (pytest.approx(110.0), "Watts")  # (100 + 110 + 120) / 3
+        assert off["performance"] == (2200.0, "Samples/s")
+        ss = importer.log_result(tree, f"{base}/SingleStream", "v2.0")
+        assert ss["power"] == (pytest.approx(110.0 * 10.0 * 1000 / 4000), "millijoules")  # 275 mJ per query
+        assert ss["performance"] == (2.5, "Latency (ms)")
+    finally:
+        tree.close()
