@@ -9,11 +9,14 @@ lowest Joules per unit of one benchmark, scenario and suite among the results of
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+import infertrends.constants as C
 import infertrends.data as data
+import infertrends.extension as extension
 import infertrends.fits as fits
 import infertrends.hardware as hardware
 
@@ -82,14 +85,63 @@ def compare_with_thesis(trends: pd.DataFrame, hw: fits.Trend) -> pd.DataFrame:
     lo, hi = hw.growth_interval
     out = trends.copy()
     out["thesis_per_year"] = hw.growth_per_year
-    eff_lo, eff_hi = 1 / out["high"], 1 / out["low"]
-    out["verdict"] = np.where(eff_lo > hi, "faster than the thesis's trend",
-                              np.where(eff_hi < lo, "slower than the thesis's trend", "cannot tell apart"))
+    out["verdict"] = [VERDICT_TEXT[verdict(1 / h, 1 / l, lo, hi)] for l, h in zip(out["low"], out["high"])]
     return out
 
 
+VERDICT_TEXT = {"faster": "faster than the thesis's trend", "slower": "slower than the thesis's trend",
+                "cannot tell apart": "cannot tell apart"}
+
+
 def factor_text(x: float) -> str:
-    """'×3.2' for a factor; the book's one way of writing a yearly change."""
+    """'×1.30' for a yearly factor, as the rest of the book writes one (two decimals; '×17' from 10 up)."""
     if not math.isfinite(x):
         return "–"
-    return f"×{x:.2g}" if x < 10 else f"×{x:.0f}"
+    return f"×{x:.2f}" if x < 10 else f"×{x:,.0f}"
+
+
+def pooled_trend(best: pd.DataFrame, suite: str, level: float = 0.9, resamples: int = 2000,
+                 seed: int = C.BOOTSTRAP_SEED) -> dict[str, Any]:
+    """One yearly change of the lowest Joules per unit over every frontier of ``suite`` that spans
+    :data:`MIN_ROUNDS` rounds: OLS of log10(J) on the release date with one level per frontier (benchmark,
+    scenario, unit) and a common slope. Its interval resamples whole benchmarks (a benchmark's Offline and
+    Server frontiers share their systems, so they are not independent), seeded."""
+    g = best[best["suite"] == suite]
+    sizes = g.groupby(["benchmark", "scenario", "unit"])["round"].transform("size")
+    g = g[sizes >= MIN_ROUNDS].copy()
+    g["frontier"] = g["benchmark"] + "|" + g["scenario"] + "|" + g["unit"]
+    g["t"] = fits.decimal_year(g["release_date"])
+    g["ly"] = np.log10(g["joules_per_unit"].to_numpy())
+    # within-frontier OLS: centre t and log J on each frontier's means; the slope is the ratio of sums,
+    # which add up per benchmark, so a resample of benchmarks is a weighted ratio of their sums
+    tc = g["t"] - g.groupby("frontier")["t"].transform("mean")
+    yc = g["ly"] - g.groupby("frontier")["ly"].transform("mean")
+    sums = pd.DataFrame({"xy": tc * yc, "xx": tc * tc, "benchmark": g["benchmark"]}).groupby("benchmark").sum()
+    b = float(sums["xy"].sum() / sums["xx"].sum())
+    benches = sums.index.to_numpy()
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(benches), size=(resamples, len(benches)))
+    weights = np.stack([np.bincount(row, minlength=len(benches)) for row in picks])
+    den = weights @ sums["xx"].to_numpy()
+    boots = (weights @ sums["xy"].to_numpy())[den > 0] / den[den > 0]
+    lo, hi = np.percentile(boots, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+    return dict(change_per_year=10.0**b, low=10.0**lo, high=10.0**hi, efficiency_per_year=10.0**-b,
+                efficiency_low=10.0**-hi, efficiency_high=10.0**-lo, frontiers=int(g["frontier"].nunique()),
+                benchmarks=len(benches), points=len(g), first=g["release_date"].min(), last=g["release_date"].max())
+
+
+def peak_trend_after(level: float = 0.9) -> fits.Trend:
+    """The book's trend of dense FP16 (BF16) tensor peak per Watt of TDP for accelerators launched after
+    the thesis (:data:`infertrends.extension.THESIS_END`): what peak-FLOPS-per-Watt says for the same years."""
+    acc = extension.accelerators("tensor")
+    after = acc[acc["launch_date"] > extension.THESIS_END]
+    return fits.fit_exponential(after["launch_date"], after["gflops_per_watt"], level=level)
+
+
+def verdict(low: float, high: float, ref_low: float, ref_high: float) -> str:
+    """'faster', 'slower' or 'cannot tell apart' for an efficiency interval against a reference interval."""
+    if low > ref_high:
+        return "faster"
+    if high < ref_low:
+        return "slower"
+    return "cannot tell apart"

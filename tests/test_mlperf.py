@@ -231,3 +231,44 @@ def test_power_recomputed_from_logs_by_hand(tmp_path):
         assert ss["performance"] == (2.5, "Latency (ms)")
     finally:
         tree.close()
+
+
+def _frontier_rows(series: dict[tuple[str, str], list[float]], dates: list[str]) -> "pd.DataFrame":
+    import pandas as pd
+
+    rows = []
+    for (bench, scenario), values in series.items():
+        for d, v in zip(dates, values):
+            rows.append(dict(suite="datacenter", benchmark=bench, scenario=scenario, unit="sample", round=d,
+                             release_date=pd.Timestamp(d), joules_per_unit=v))
+    return pd.DataFrame(rows)
+
+
+def test_pooled_trend_by_hand():
+    """Two frontiers each falling by exactly x0.5 a year (one of them 10 x higher): the common change is
+    x0.5 a year, efficiency x2, whatever the levels; with both benchmarks alike every resample agrees."""
+    from infertrends import mlperf
+
+    dates = ["2021-01-01", "2022-01-01", "2023-01-01", "2024-01-01"]
+    best = _frontier_rows({("a", "Offline"): [1.0, 0.5, 0.25, 0.125], ("b", "Offline"): [10.0, 5.0, 2.5, 1.25]},
+                          dates)
+    t = mlperf.pooled_trend(best, "datacenter", resamples=200)
+    assert t["change_per_year"] == pytest.approx(0.5, rel=2e-3)  # 2024 is a leap year: 365 vs 366 days
+    assert t["efficiency_per_year"] == pytest.approx(2.0, rel=2e-3)
+    assert t["low"] == pytest.approx(t["high"]) and (t["frontiers"], t["benchmarks"], t["points"]) == (2, 2, 8)
+
+
+def test_frontier_takes_each_rounds_lowest_and_counts_a_twin_run_once():
+    import pandas as pd
+    from infertrends import mlperf
+
+    base = dict(suite="edge", benchmark="resnet50", scenario="Offline", unit="sample", round="v1.0",
+                release_date=pd.Timestamp("2021-04-21"))
+    df = pd.DataFrame([dict(base, joules_per_unit=0.5, same_run_as="", system="A"),
+                       dict(base, joules_per_unit=0.2, same_run_as="", system="B"),
+                       dict(base, joules_per_unit=0.2, same_run_as="closed/x", system="B twin")])
+    (row,) = mlperf.frontier(df).to_dict("records")
+    assert (row["system"], row["joules_per_unit"], row["results_in_round"]) == ("B", 0.2, 2)
+    assert mlperf.verdict(1.4, 1.6, 1.25, 1.35) == "faster"
+    assert mlperf.verdict(1.0, 1.2, 1.25, 1.35) == "slower"
+    assert mlperf.verdict(1.2, 1.3, 1.25, 1.35) == "cannot tell apart"
