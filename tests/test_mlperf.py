@@ -60,6 +60,12 @@ def test_hand_checked_rows():
     assert (r["power_units"], r["unit"], r["samples_per_unit"]) == ("millijoules", "query", "8")
     assert float(r["joules_per_unit"]) == pytest.approx(0.894428, rel=1e-5)  # 894.428 mJ / 1,000
     assert float(r["joules_per_sample"]) == pytest.approx(0.1118035, rel=1e-5)  # / 8 images
+    # NVIDIA DGX H100 MaxQ, Llama 2 70B Offline, v4.0: 5,888.19 W at 17,561.6 tokens/s (the table says
+    # samples/s; the submission's summary log says tokens per second, beside 60.2129 samples per second).
+    r = by[("v4.0", "datacenter", "closed/NVIDIA/results/DGX-H100_H100-SXM-80GBx8_TRT_MaxQ/llama2-70b-99.9/Offline")]
+    assert (r["performance_units"], r["unit"]) == ("Tokens/s", "token")
+    assert float(r["joules_per_unit"]) == pytest.approx(0.335288, rel=1e-5)  # 5888.19 / 17561.6
+    assert f"v4.0 {r['result_path']}" in provenance()["units_corrected"]
     # Lenovo 8 x B200, Llama 2 70B Offline, v5.1: 10,401.0 W at 102,909 tokens/s.
     r = by[("v5.1", "datacenter", "closed/Lenovo/results/SR680a_V3_B200SXMx8_TRT/llama2-70b-99/Offline")]
     assert (r["unit"], r["joules_per_sample"]) == ("token", "")
