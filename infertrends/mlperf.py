@@ -145,3 +145,83 @@ def verdict(low: float, high: float, ref_low: float, ref_high: float) -> str:
     if high < ref_low:
         return "slower"
     return "cannot tell apart"
+
+
+# --- The import as a validation set for the estimates ------------------------------------------------
+
+#: Benchmarks the book can count the work of (Table A.3's ResNet-50, Table A.4's BERT Large scaled to
+#: MLPerf's 384 tokens; measurements._work says how), by the name measurements._work matches.
+ESTIMATED_BENCHMARKS = {"resnet50": "ResNet-50 v1.5", "bert": "BERT-Large (MLPerf)"}
+#: Batch per accelerator the chain is given for an Offline run (the import does not read the runs' own):
+#: large, as Offline runs are; :func:`estimates` also reports how much the answer moves from a quarter to
+#: four times this batch.
+ASSUMED_OFFLINE_BATCH = 1024
+#: The precisions MLCommons' tables and the submissions write, in the chain's names.
+PRECISION_NAMES = {"int8": "int8", "fp16": "fp16", "fp8": "fp8", "float8": "fp8", "bf16": "bf16", "fp32": "fp32",
+                   "fp4": "fp4"}
+
+
+def _precision(declared: str) -> str:
+    """The precision of the run's matrix work: the lowest of those declared ('int8,fp16' -> int8)."""
+    order = ["fp4", "int8", "fp8", "fp16", "bf16", "tf32", "fp32"]
+    names = [PRECISION_NAMES.get(p.strip().lower(), p.strip().lower()) for p in declared.split(",") if p.strip()]
+    return min(names, key=lambda p: order.index(p) if p in order else len(order)) if names else ""
+
+
+def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFrame:
+    """Every Offline power result the book's three methods can estimate (a counted benchmark, an
+    accelerator in the energy model's data, a declared precision) with the three estimates at the node
+    boundary (the meter's), their ratios measured / estimated, and the chain's change from batch / 4 to
+    batch x 4. Rows that cannot be estimated are left out; :func:`estimates_left_out` says why."""
+    import infertrends.chain as chain
+    import infertrends.measurements as measurements
+
+    specs = chain.spec_table().set_index("accelerator")
+    rows = []
+    for _, r in df[df["benchmark"].isin(ESTIMATED_BENCHMARKS) & (df["scenario"] == "Offline")
+                   & (df["unit"] == "sample")].iterrows():
+        acc, prec = r["accelerator"], _precision(r["precision"])
+        if not acc or acc not in specs.index or not prec or prec not in chain.PRECISIONS:
+            continue
+        count = int(r["accelerators"])
+        pseudo = pd.Series(dict(study="MLPerf Inference", precision_used=prec, batch=batch,
+                                input_tokens=384.0, output_tokens=np.nan, unit_of_inference="sample"))
+        work = measurements._work(ESTIMATED_BENCHMARKS[r["benchmark"]], pseudo)
+        assert work is not None
+        flops = measurements._thesis_flops(work, pseudo)
+        eff, basis = measurements.thesis_gflops_per_watt(acc, work.task, specs.loc[acc, "launch_date"])
+        fp16 = specs.loc[acc, "fp16_tensor_tflops_dense"]
+        hw = chain.hardware(acc, prec, count)
+        joules = {}
+        for b in (batch // 4, batch, batch * 4):
+            joules[b] = measurements._chain_joules(work, pd.Series({**pseudo.to_dict(), "batch": b}), hw, "node")[0]
+        rows.append(dict(round=r["round"], release_date=r["release_date"], suite=r["suite"],
+                         benchmark=r["benchmark"], benchmark_name=r["benchmark_name"], system=r["system"],
+                         accelerator=acc, accelerators=count, precision=prec, measured=r["joules_per_unit"],
+                         thesis=flops / (eff * 1e9) if math.isfinite(eff) else np.nan, thesis_basis=basis,
+                         peak_tensor=flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"]) if not pd.isna(fp16)
+                         else np.nan, chain=joules[batch],
+                         chain_batch_spread=max(joules.values()) / min(joules.values())))
+    out = pd.DataFrame(rows)
+    for k in ("thesis", "peak_tensor", "chain"):
+        out[f"{k}_ratio"] = out["measured"] / out[k]
+    return out
+
+
+def estimate_summary(e: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
+    """Per method, on the same rows: how many, the median of measured / estimated (its sign of bias: above 1
+    the meter reads more), the median and worst factor off, the share the method underestimates, and the
+    yearly drift of measured / estimated over the rounds (x1.00: the method tracks the measured change)."""
+    import infertrends.measurements as measurements
+
+    rows = []
+    for k, label in measurements.METHODS.items():
+        r = e[f"{k}_ratio"].dropna()
+        d = e.loc[r.index]
+        drift = fits.fit_exponential(d["release_date"], r, level=level, resamples=0)
+        lo, hi = drift.growth_interval
+        rows.append(dict(method=k, label=label, n=len(r), median_ratio=float(np.median(r)),
+                         median_factor=float(np.median(np.maximum(r, 1 / r))),
+                         worst_factor=float(np.max(np.maximum(r, 1 / r))), share_under=float((r > 1).mean()),
+                         drift_per_year=drift.growth_per_year, drift_low=lo, drift_high=hi))
+    return pd.DataFrame(rows)

@@ -81,3 +81,29 @@ def test_ledger_page_summary_and_verdict_filter(html, server):
         assert shown == int((df["verdict"] == "discrepancy").sum()) > 0
         assert "e+" not in page.inner_text("main") and "e-0" not in page.inner_text("main")
         browser.close()
+
+
+def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server):
+    """The MLPerf chapter's table of every power result gets a filter box; typing words keeps the rows that
+    contain all of them (checked against the published CSV)."""
+    power = pd.read_csv(html / "data" / "mlperf-power.csv", dtype=str, keep_default_na=False)
+    want = power[(power["system"].str.contains("H200") | power["accelerator_published"].str.contains("H200"))
+                 & (power["benchmark"] == "resnet50") & (power["scenario"] == "Offline")]
+    assert len(want) > 0
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 420, "height": 900})
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+        page.goto(f"{server}/chapters/mlperf-power.html")
+        box = page.locator(".table-filter input").last
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert box.get_attribute("placeholder").startswith(f"Filter the {len(power)} rows")
+        box.fill("H200 ResNet-50 Offline")
+        page.wait_for_timeout(200)
+        shown = page.evaluate("""(() => { const t = Array.from(document.querySelectorAll('table.table'))
+            .find(t => t.querySelectorAll('tbody tr').length === %d);
+            return Array.from(t.querySelectorAll('tbody tr')).filter(r => r.style.display !== 'none').length; })()"""
+                              % len(power))
+        assert shown == len(want)
+        assert page.locator(".table-filter-count").last.text_content() == f"{len(want)} of {len(power)} rows"
+        browser.close()

@@ -278,3 +278,19 @@ def test_frontier_takes_each_rounds_lowest_and_counts_a_twin_run_once():
     assert mlperf.verdict(1.4, 1.6, 1.25, 1.35) == "faster"
     assert mlperf.verdict(1.0, 1.2, 1.25, 1.35) == "slower"
     assert mlperf.verdict(1.2, 1.3, 1.25, 1.35) == "cannot tell apart"
+
+
+def test_estimates_of_an_import_row_by_hand():
+    """v1.0's DGX Station A100 (4 x A100-SXM-80GB), ResNet-50 Offline in INT8: the dense FP16 tensor peak at
+    TDP estimates 7.6 GFLOPs (Table A.3) / (312 TFLOPS / 400 W, NVIDIA's A100 datasheet) = 9.744 mJ per image;
+    the chain's answer hardly depends on the batch it is given (compute-bound)."""
+    from infertrends import mlperf
+
+    e = mlperf.estimates(mlperf.power_results())
+    row = e[(e["round"] == "v1.0") & (e["benchmark"] == "resnet50") & (e["accelerators"] == 4)].iloc[0]
+    assert (row["accelerator"], row["precision"]) == ("NVIDIA A100 SXM 80GB", "int8")
+    assert row["peak_tensor"] == pytest.approx(7.6e9 / (312e12 / 400), rel=1e-9)
+    assert row["peak_tensor_ratio"] == pytest.approx(row["measured"] / row["peak_tensor"])
+    assert row["chain_batch_spread"] < 1.01
+    assert mlperf._precision("int8,fp16") == "int8" and mlperf._precision("float8") == "fp8"
+    assert len(e) >= 40 and e["thesis_ratio"].notna().all()
