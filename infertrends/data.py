@@ -557,13 +557,15 @@ RECOUNT_TOOLS = TableSpec(
 
 # --- MLPerf Inference power results: written by `make import-mlperf` (mlperf/importer.py) ------------
 
+MLPERF_ROUND = Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+")
+
 MLPERF_ROUNDS = TableSpec(
     name="mlperf_rounds",
     filename="mlperf/rounds.csv",
     title="Release date of each MLPerf Inference round the import covers (typed, sourced)",
     key=("round",),
     columns=(
-        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        MLPERF_ROUND,
         Column("release_date", "date", "date MLCommons published the round's results", "date"),
         Column("source_url", "str", "where the date is printed", pattern=r"https?://\S+"),
         Column("accessed", "date", "date the source was read", "date"),
@@ -587,7 +589,7 @@ MLPERF_POWER = TableSpec(
           "`make import-mlperf`)",
     key=("round", "suite", "result_path"),
     columns=(
-        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        MLPERF_ROUND,
         Column("release_date", "date", "date the round's results were published (`rounds.csv`)", "date"),
         Column("suite", "enum", "results table: datacenter or edge", allowed=("datacenter", "edge")),
         Column("division", "enum", "division (closed: the reference model and accuracy target)", allowed=("closed",)),
@@ -655,7 +657,7 @@ MLPERF_COUNTS = TableSpec(
           "tree (written by `make import-mlperf`)",
     key=("round", "suite", "benchmark"),
     columns=(
-        Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+"),
+        MLPERF_ROUND,
         Column("suite", "enum", "results table", allowed=("datacenter", "edge")),
         Column("benchmark", "str", "benchmark"),
         Column("power_results", "int", "power results imported", "count", positive=True),

@@ -174,6 +174,7 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
     boundary (the meter's), their ratios measured / estimated, and the chain's change from batch / 4 to
     batch x 4. Rows that cannot be estimated are left out; :func:`estimates_left_out` says why."""
     import infertrends.chain as chain
+    import infertrends.estimate as estimate
     import infertrends.measurements as measurements
 
     specs = chain.spec_table().set_index("accelerator")
@@ -191,20 +192,25 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
         flops = measurements._thesis_flops(work, pseudo)
         eff, basis = measurements.thesis_gflops_per_watt(acc, work.task, specs.loc[acc, "launch_date"])
         fp16 = specs.loc[acc, "fp16_tensor_tflops_dense"]
-        hw = chain.hardware(acc, prec, count)
-        joules = {}
-        for b in (batch // 4, batch, batch * 4):
-            joules[b] = measurements._chain_joules(work, pd.Series({**pseudo.to_dict(), "batch": b}), hw, "node")[0]
+        chain_at = {}
+        for b in (batch // 4, batch, batch * 4):  # MLPerf's batch is per accelerator; the chain's for all
+            chain_at[b] = estimate.estimate(estimate.Request(
+                workload=work.workload, accelerator=acc, count=count, precision=prec, batch=b * count,
+                boundary="node", gflops=work.gflops, params_billions=(work.params_millions or 0) / 1e3 or None,
+                cap_batch=True))
+        joules = {b: e["joules_per_unit"] for b, e in chain_at.items()}
         rows.append(dict(round=r["round"], release_date=r["release_date"], suite=r["suite"],
                          benchmark=r["benchmark"], benchmark_name=r["benchmark_name"], system=r["system"],
                          accelerator=acc, accelerators=count, precision=prec, measured=r["joules_per_unit"],
                          thesis=flops / (eff * 1e9) if math.isfinite(eff) else np.nan, thesis_basis=basis,
                          peak_tensor=flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"]) if not pd.isna(fp16)
-                         else np.nan, chain=joules[batch],
+                         else np.nan, chain=joules[batch], chain_low=chain_at[batch]["low"],
+                         chain_high=chain_at[batch]["high"],
                          chain_batch_spread=max(joules.values()) / min(joules.values())))
     out = pd.DataFrame(rows)
     for k in ("thesis", "peak_tensor", "chain"):
         out[f"{k}_ratio"] = out["measured"] / out[k]
+    out["chain_covers"] = (out["chain_low"] <= out["measured"]) & (out["measured"] <= out["chain_high"])
     return out
 
 
@@ -223,5 +229,6 @@ def estimate_summary(e: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
         rows.append(dict(method=k, label=label, n=len(r), median_ratio=float(np.median(r)),
                          median_factor=float(np.median(np.maximum(r, 1 / r))),
                          worst_factor=float(np.max(np.maximum(r, 1 / r))), share_under=float((r > 1).mean()),
+                         coverage=float(e.loc[r.index, "chain_covers"].mean()) if k == "chain" else np.nan,
                          drift_per_year=drift.growth_per_year, drift_low=lo, drift_high=hi))
     return pd.DataFrame(rows)
