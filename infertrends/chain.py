@@ -242,9 +242,9 @@ class LLM:
 
     def with_defaults(self) -> "LLM":
         """Fill a missing architecture with the book's default (:func:`default_architecture`)."""
-        if self.n_layers and self.kv_elements_per_layer:
+        if self.n_layers and self.kv_elements_per_layer and self.attention_width:
             return self
-        d = default_architecture(self.params_billions)
+        d = default_architecture(self.params_billions)  # each missing value from the default, the rest kept
         return replace(self, n_layers=self.n_layers or d.n_layers,
                        kv_elements_per_layer=self.kv_elements_per_layer or d.kv_elements_per_layer,
                        attention_width=self.attention_width or d.attention_width)

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
+import numpy as np
+
 import infertrends.chain as chain
 
 #: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
@@ -128,11 +130,17 @@ class Request:
 class BatchTooLarge(chain.ChainError):
     """The batch's KV cache does not fit beside the weights."""
 
-    def __init__(self, batch: int, largest: int):
+    def __init__(self, batch: int, largest: int, weights_fit: bool = False, context: float = 0.0):
         self.largest = largest
-        super().__init__(f"a batch of {batch} does not fit in memory beside the weights; the largest that fits is "
-                         f"{largest} (use --cap-batch to run at it)" if largest > 0 else
-                         "the weights alone do not fit in the accelerators' memory: add accelerators (--count)")
+        if largest > 0:
+            text = (f"a batch of {batch} does not fit in memory beside the weights; the largest that fits is "
+                    f"{largest} (use --cap-batch to run at it)")
+        elif weights_fit:
+            text = (f"the KV cache of one sequence of {context:,.0f} tokens does not fit in memory beside the "
+                    "weights: shorten --input-tokens/--output-tokens or add accelerators (--count)")
+        else:
+            text = "the weights alone do not fit in the accelerators' memory: add accelerators (--count)"
+        super().__init__(text)
 
 
 def _model(r: Request) -> chain.LLM:
@@ -170,7 +178,8 @@ def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
         return r.batch
     if r.cap_batch and largest > 0:
         return largest
-    raise BatchTooLarge(r.batch, largest)
+    weights_fit = hw.memory_gb * 1e9 * hw.count > m.params_billions * 1e9 * chain.BYTES_PER_ELEMENT[r.precision]
+    raise BatchTooLarge(r.batch, largest, weights_fit, max(context, 1))
 
 
 def _llm_or_none(r: Request) -> chain.LLM | None:
@@ -183,13 +192,16 @@ def fitting_batch(r: Request, hw: chain.Hardware) -> int:
     return r.batch if m is None else fitting_batch_for(m, r, hw)
 
 
-def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors) -> tuple[float, list[chain.Result]]:
-    results, total = [], 0.0
+def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors) -> tuple[float, list[chain.Result], float]:
+    """Joules and seconds of one unit of ``r``'s work (each step's per-unit value times the step's units in
+    one unit of work: a query's input tokens of prefill and output tokens of decode), and the steps' results."""
+    results, total, seconds = [], 0.0, 0.0
     for step, n in steps_for(_llm_or_none(r), r, batch):
         res = chain.run(step, hw, f)
         results.append(res)
         total += n * res.joules[r.boundary]
-    return total, results
+        seconds += n * res.seconds_per_unit
+    return total, results, seconds
 
 
 def check(r: Request) -> None:
@@ -212,6 +224,9 @@ def check(r: Request) -> None:
     for name in need:
         if getattr(r, name) is None:
             raise chain.ChainError(f"--workload {r.workload} needs --{name.replace('_', '-')}")
+    if (r.kv_heads is None) != (r.head_dim is None):
+        raise chain.ChainError("--kv-heads and --head-dim go together (a layer caches 2 x kv-heads x head-dim "
+                               "elements per token); give both or neither")
     if r.active_params_billions and r.params_billions and r.active_params_billions > r.params_billions:
         raise chain.ChainError("--active-params-billions must not exceed --params-billions")
 
@@ -222,15 +237,19 @@ def estimate(r: Request) -> dict[str, Any]:
     hw = chain.hardware(r.accelerator, r.precision, r.count)
     batch = fitting_batch(r, hw)
     central = default_factors(r.precision, r.boundary, r.accelerator)
-    j, results = _joules(r, hw, batch, central)
     free = replace(hw, idle_watts=None)  # in the corners the idle power spans its sourced range
-    spread = [_joules(r, free, batch, f)[0] for f in corners(r.precision, r.boundary)]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # an overflow is refused just below
+        j, results, seconds = _joules(r, hw, batch, central)
+        spread = [_joules(r, free, batch, f)[0] for f in corners(r.precision, r.boundary)]
+    if not all(math.isfinite(x) for x in (j, seconds, *spread)):
+        raise chain.ChainError("the estimate is not a finite number: an input is out of range (FLOPs, parameters "
+                               "or tokens too large for floating point)")
     binding = max(results, key=lambda x: x.seconds_per_unit)
     return dict(
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(spread), high=max(spread),
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision,
-        seconds_per_unit=sum(x.seconds_per_unit for x in results),
+        seconds_per_unit=seconds,
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},
                  "sources": dict(central.sources)},

@@ -252,3 +252,71 @@ def test_energy_chapter_arithmetic_is_the_chains_compute_side():
         assert chain.run(step, chain.efficiency_point(eff), chain.thesis_factors()).joules["accelerator"] == \
             pytest.approx(j, rel=1e-12)
     assert isinstance(book, pd.DataFrame)
+
+
+# --- Bugs reported in issue 20 (each test failed before its fix) ---------------------------------------
+
+LLAMA70 = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--count", "2", "--precision", "bf16",
+           "--params-billions", "70", "--input-tokens", "500", "--output-tokens", "400", "--batch", "32",
+           "--boundary", "node"]
+
+
+def test_layers_kv_heads_and_head_dim_together_are_used():
+    """--layers 80 --kv-heads 8 --head-dim 128 (Llama 2 70B) used to crash with a traceback; now the KV cache
+    is 80 x 2 x 8 x 128 elements x 2 bytes = 327,680 bytes per token, as the model's own architecture gives."""
+    import infertrends.estimate as estimate
+
+    proc = cli(*LLAMA70, "--layers", "80", "--kv-heads", "8", "--head-dim", "128", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    r = estimate.Request(workload="llm-decode", accelerator="NVIDIA H100 SXM", count=2, precision="bf16", batch=32,
+                         boundary="node", params_billions=70, input_tokens=500, output_tokens=400, n_layers=80,
+                         kv_heads=8, head_dim=128)
+    assert estimate._model(r).kv_bytes_per_token("bf16") == 80 * 2 * 8 * 128 * 2
+
+
+@pytest.mark.parametrize("alone", [["--kv-heads", "8"], ["--head-dim", "128"]])
+def test_kv_heads_or_head_dim_alone_is_refused_not_ignored(alone):
+    proc = cli(*LLAMA70, *alone)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--kv-heads and --head-dim go together" in proc.stderr
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_an_estimate_that_overflows_is_refused(json_flag):
+    """--gflops 1e300 used to print 'nan J' (and NaN in --json) with exit 0."""
+    proc = cli("--workload", "vision", "--accelerator", "NVIDIA H100 SXM", "--precision", "int8", "--batch", "32",
+               "--gflops", "1e300", "--boundary", "node", *json_flag)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "not a finite number" in proc.stderr
+
+
+def test_seconds_of_a_query_add_up_its_tokens():
+    """llm-query: the seconds of one query are its input tokens' prefill seconds plus its output tokens'
+    decode seconds (they used to add one token of each)."""
+    import infertrends.chain as chain
+    import infertrends.estimate as estimate
+
+    r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=2, precision="bf16", batch=32,
+                         boundary="node", params_billions=70, input_tokens=500, output_tokens=400)
+    out = estimate.estimate(r)
+    hw = chain.hardware(r.accelerator, r.precision, r.count)
+    f = estimate.default_factors(r.precision, r.boundary, r.accelerator)
+    (pre, n_pre), (dec, n_dec) = estimate.steps_for(estimate._model(r), r, out["batch_used"])
+    want = n_pre * chain.run(pre, hw, f).seconds_per_unit + n_dec * chain.run(dec, hw, f).seconds_per_unit
+    assert (n_pre, n_dec) == (500.0, 400.0)
+    assert out["seconds_per_unit"] == pytest.approx(want, rel=1e-12)
+
+
+def test_a_kv_cache_too_large_for_one_sequence_is_named_as_such():
+    """A 7B model fits on one H100 (80 GB) but one sequence of 2,000,000 tokens' KV cache does not: the
+    message used to say the weights do not fit."""
+    proc = cli("--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--precision", "bf16",
+               "--params-billions", "7", "--input-tokens", "2000000", "--output-tokens", "10", "--batch", "1",
+               "--boundary", "node")
+    assert proc.returncode == 2
+    assert "weights alone" not in proc.stderr and "KV cache of one sequence" in proc.stderr
+    weights = cli("--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--precision", "bf16",
+                  "--params-billions", "70", "--input-tokens", "100", "--output-tokens", "10", "--batch", "1",
+                  "--boundary", "node")
+    assert weights.returncode == 2 and "the weights alone do not fit" in weights.stderr
