@@ -113,6 +113,9 @@ ACCELERATORS: dict[str, str] = {
     "NVIDIA L4": "NVIDIA L4",
     "NVIDIA L40S": "NVIDIA L40S",
     "NVIDIA A30": "A30",
+    "NVIDIA A10": "NVIDIA A10",
+    "NVIDIA T4": "T4",
+    "NVIDIA A100-SXM4-40GB": "A100",  # the thesis's A100: SXM4, 40 GB, 400 W
     "NVIDIA Jetson AGX Orin 64G": "NVIDIA Jetson AGX Orin 64GB",
 }
 

@@ -287,7 +287,8 @@ def test_estimates_of_an_import_row_by_hand():
     from infertrends import mlperf
 
     e = mlperf.estimates(mlperf.power_results())
-    row = e[(e["round"] == "v1.0") & (e["benchmark"] == "resnet50") & (e["accelerators"] == 4)].iloc[0]
+    row = e[(e["round"] == "v1.0") & (e["benchmark"] == "resnet50") & (e["accelerators"] == 4)
+            & (e["accelerator"] == "NVIDIA A100 SXM 80GB")].iloc[0]
     assert (row["accelerator"], row["precision"]) == ("NVIDIA A100 SXM 80GB", "int8")
     assert row["peak_tensor"] == pytest.approx(7.6e9 / (312e12 / 400), rel=1e-9)
     assert row["peak_tensor_ratio"] == pytest.approx(row["measured"] / row["peak_tensor"])
