@@ -129,7 +129,9 @@ Units: vision = image; encoder = sequence; llm-prefill = input token; llm-decode
 llm-query = one query (prefill of the input + decode of the output).
 Architecture defaults (when --layers/--kv-heads/--head-dim are absent): layers and attention width
 from log-log fits on the models of data/extension/llm_architecture.csv, KV elements per token and
-layer their median. Errors (exit status 2): unknown accelerator, a precision the accelerator
+layer their median. An accelerator not in the list: --accelerator custom with its dense peak at the
+precision (--peak-tflops), --bandwidth-gbs, --tdp-watts and, for language models, --memory-gb
+(--idle-watts optional). Errors (exit status 2): unknown accelerator, a precision the accelerator
 lacks, a non-positive or non-finite number, a missing option the workload needs, a batch whose KV
 cache does not fit beside the weights (the message names the largest that fits; --cap-batch
 runs at it)."""
@@ -164,7 +166,8 @@ def add_estimate_parser(sub: Any) -> None:
     p.error = _one_line_error  # type: ignore[method-assign]
     p.add_argument("--list-accelerators", action="store_true", help="print the accepted accelerator names, one a line")
     p.add_argument("--workload", choices=chain.WORKLOADS, help="kind of work (required)")
-    p.add_argument("--accelerator", help="accelerator name (see --list-accelerators) (required)")
+    p.add_argument("--accelerator", help="accelerator name (see --list-accelerators), or 'custom' with "
+                   "--peak-tflops, --bandwidth-gbs, --tdp-watts (and --memory-gb, --idle-watts) (required)")
     p.add_argument("--count", type=_positive(int), default=1, help="accelerators serving together (default 1)")
     p.add_argument("--precision", choices=chain.PRECISIONS, help="numeric precision of the matrix work (required)")
     p.add_argument("--batch", type=_positive(int), default=1,
@@ -180,6 +183,14 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--layers", type=_positive(int), help="transformer layers (default: see above)")
     p.add_argument("--kv-heads", type=_positive(int), help="key/value heads (default: see above)")
     p.add_argument("--head-dim", type=_positive(int), help="size of one attention head (default: see above)")
+    p.add_argument("--peak-tflops", type=_positive(float),
+                   help="with --accelerator custom: dense peak at --precision, TFLOPS (TOPS for int8)")
+    p.add_argument("--bandwidth-gbs", type=_positive(float), help="with --accelerator custom: memory bandwidth, GB/s")
+    p.add_argument("--memory-gb", type=_positive(float),
+                   help="with --accelerator custom: memory per accelerator, GB (needed for language models)")
+    p.add_argument("--tdp-watts", type=_positive(float), help="with --accelerator custom: TDP (board power), W")
+    p.add_argument("--idle-watts", type=_positive(float),
+                   help="with --accelerator custom: idle power, W (default: the sourced generic share of TDP)")
     p.add_argument("--boundary", choices=chain.BOUNDARIES,
                    help="accelerator (board), node (server) or facility (with PUE) (required)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
@@ -203,7 +214,9 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
                            precision=args.precision, batch=args.batch, boundary=args.boundary, gflops=args.gflops,
                            params_billions=args.params_billions, active_params_billions=args.active_params_billions,
                            input_tokens=args.input_tokens, output_tokens=args.output_tokens, cap_batch=args.cap_batch,
-                           n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim)
+                           n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim,
+                           peak_tflops=args.peak_tflops, bandwidth_gb_s=args.bandwidth_gbs, memory_gb=args.memory_gb,
+                           tdp_watts=args.tdp_watts, idle_watts=args.idle_watts)
     try:
         out = estimate.estimate(req)
     except chain.ChainError as err:

@@ -67,7 +67,7 @@ LOW_ENERGY_END: dict[str, str] = {"compute_fraction": "high", "memory_fraction":
 
 
 def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] | None = None,
-            accelerator: str | None = None) -> chain.Factors:
+            accelerator: str | None = None, hw: chain.Hardware | None = None) -> chain.Factors:
     """The sourced factors, each at its central value or at the end of its range named in ``ends``
     (``value``, ``low`` or ``high``; ``memory_power`` follows the range of the decode power it is
     calibrated on).  The central idle power is ``accelerator``'s own where it is sourced (the chain
@@ -78,10 +78,11 @@ def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] 
     sources: list[tuple[str, str]] = []
     for slot in FACTOR_SOURCES:
         v, src = value_of(slot, ends.get(slot, "value"), precision)
-        if slot == "idle_fraction" and accelerator and "idle_fraction" not in ends:
-            hw = chain.hardware(accelerator, precision)
+        if slot == "idle_fraction" and (accelerator or hw) and "idle_fraction" not in ends:
+            hw = hw or chain.hardware(accelerator, precision)  # type: ignore[arg-type]
             if hw.idle_watts is not None:
-                v, src = hw.idle_watts / hw.tdp_watts, f"idle_watts of {accelerator} (accelerator_specs.csv)"
+                where = "--idle-watts" if hw.name == CUSTOM else f"idle_watts of {hw.name} (accelerator_specs.csv)"
+                v, src = hw.idle_watts / hw.tdp_watts, where
         values[slot] = v
         sources.append((slot, src))
     values["memory_power"] = memory_power(values["idle_fraction"], values["memory_fraction"],
@@ -94,9 +95,10 @@ def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] 
     return chain.Factors(**values, sources=tuple(sources))
 
 
-def default_factors(precision: str, boundary: str = "facility", accelerator: str | None = None) -> chain.Factors:
+def default_factors(precision: str, boundary: str = "facility", accelerator: str | None = None,
+                    hw: chain.Hardware | None = None) -> chain.Factors:
     """The sourced factors at their central values (idle: the accelerator's own where sourced)."""
-    return factors(precision, boundary, accelerator=accelerator)
+    return factors(precision, boundary, accelerator=accelerator, hw=hw)
 
 
 def corners(precision: str, boundary: str = "facility") -> list[chain.Factors]:
@@ -125,6 +127,43 @@ class Request:
     n_layers: int | None = None
     kv_heads: int | None = None
     head_dim: int | None = None
+    # an accelerator not in the data (``accelerator="custom"``): its dense peak at ``precision``, memory
+    # bandwidth and capacity, TDP and idle power
+    peak_tflops: float | None = None
+    bandwidth_gb_s: float | None = None
+    memory_gb: float | None = None
+    tdp_watts: float | None = None
+    idle_watts: float | None = None
+
+
+#: The ``--accelerator`` value of an accelerator described on the command line.
+CUSTOM = "custom"
+CUSTOM_OPTIONS = ("peak_tflops", "bandwidth_gb_s", "memory_gb", "tdp_watts", "idle_watts")
+
+
+def _option(name: str) -> str:
+    """The command-line option of a request field."""
+    return "--" + {"bandwidth_gb_s": "bandwidth-gbs", "n_layers": "layers"}.get(name, name.replace("_", "-"))
+
+
+def hardware_for(r: Request) -> chain.Hardware:
+    """The accelerator of ``r``: one of the data, or one described by the custom options."""
+    given = [n for n in CUSTOM_OPTIONS if getattr(r, n) is not None]
+    if r.accelerator != CUSTOM:
+        if given:
+            raise chain.ChainError(f"{_option(given[0])} describes a custom accelerator: it goes with --accelerator "
+                                   f"{CUSTOM}, not with a named one")
+        return chain.hardware(r.accelerator, r.precision, r.count)
+    need = ["peak_tflops", "bandwidth_gb_s", "tdp_watts"] + (["memory_gb"] if r.workload.startswith("llm") else [])
+    missing = [n for n in need if getattr(r, n) is None]
+    if missing:
+        raise chain.ChainError(f"--accelerator {CUSTOM} needs {_option(missing[0])}")
+    if r.idle_watts is not None and r.idle_watts >= r.tdp_watts:  # type: ignore[operator]
+        raise chain.ChainError("--idle-watts must be below --tdp-watts")
+    return chain.Hardware(name=CUSTOM, precision=r.precision, peak_tflops=float(r.peak_tflops),  # type: ignore[arg-type]
+                          tdp_watts=float(r.tdp_watts), baseline=chain.PEAK_BASELINE[r.precision],  # type: ignore[arg-type]
+                          bandwidth_gb_s=r.bandwidth_gb_s, memory_gb=r.memory_gb, idle_watts=r.idle_watts,
+                          count=int(r.count))
 
 
 class BatchTooLarge(chain.ChainError):
@@ -211,10 +250,10 @@ def check(r: Request) -> None:
     if r.boundary not in chain.BOUNDARIES:
         raise chain.ChainError(f"--boundary must be one of {', '.join(chain.BOUNDARIES)}")
     for name in ("count", "batch", "gflops", "params_billions", "active_params_billions", "input_tokens",
-                 "output_tokens", "n_layers", "kv_heads", "head_dim"):
+                 "output_tokens", "n_layers", "kv_heads", "head_dim", *CUSTOM_OPTIONS):
         v = getattr(r, name)
         if v is not None and (not math.isfinite(v) or v <= 0):
-            raise chain.ChainError(f"--{name.replace('_', '-')} must be a positive number, got {v!r}")
+            raise chain.ChainError(f"{_option(name)} must be a positive number, got {v!r}")
     need = {"vision": ["gflops"], "llm-prefill": ["params_billions", "input_tokens"],
             "llm-decode": ["params_billions", "input_tokens", "output_tokens"],
             "llm-query": ["params_billions", "input_tokens", "output_tokens"]}.get(r.workload, [])
@@ -234,9 +273,9 @@ def check(r: Request) -> None:
 def estimate(r: Request) -> dict[str, Any]:
     """Joules per unit of ``r`` at its boundary, with the range over the sourced factors."""
     check(r)
-    hw = chain.hardware(r.accelerator, r.precision, r.count)
+    hw = hardware_for(r)
     batch = fitting_batch(r, hw)
-    central = default_factors(r.precision, r.boundary, r.accelerator)
+    central = default_factors(r.precision, r.boundary, hw=hw)
     free = replace(hw, idle_watts=None)  # in the corners the idle power spans its sourced range
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # an overflow is refused just below
         j, results, seconds = _joules(r, hw, batch, central)

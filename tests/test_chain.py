@@ -143,6 +143,7 @@ def test_estimate_help_documents_the_interface():
     for option in ("--workload", "--accelerator", "--count", "--precision", "--batch", "--gflops", "--params-billions",
                    "--active-params-billions", "--input-tokens", "--output-tokens", "--cap-batch", "--boundary",
                    "--json", "--list-accelerators", "vision,encoder,llm-prefill,llm-decode,llm-query",
+                   "--peak-tflops", "--bandwidth-gbs", "--memory-gb", "--tdp-watts", "--idle-watts", "custom",
                    "fp32,tf32,fp16,bf16,fp8,int8", "accelerator,node,facility"):
         assert option in proc.stdout, option
 
@@ -320,3 +321,41 @@ def test_a_kv_cache_too_large_for_one_sequence_is_named_as_such():
                   "--params-billions", "70", "--input-tokens", "100", "--output-tokens", "10", "--batch", "1",
                   "--boundary", "node")
     assert weights.returncode == 2 and "the weights alone do not fit" in weights.stderr
+
+
+def test_a_custom_accelerator_by_hand():
+    """--accelerator custom with A100's datasheet numbers (624 TOPS INT8, 1,555 GB/s, 400 W, no idle given:
+    the generic 0.132 of TDP) gives the hand-computed Joules of test_estimate_json_for_a_vision_model_by_hand."""
+    proc = cli("--workload", "vision", "--accelerator", "custom", "--peak-tflops", "624", "--bandwidth-gbs", "1555",
+               "--tdp-watts", "400", "--precision", "int8", "--batch", "256", "--gflops", "7.6",
+               "--params-billions", "0.0256", "--boundary", "accelerator", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    t = 256 * 7.6e9 / (0.47 * 624e12)
+    u_m = 25.6e6 / (t * 1555e9)
+    idle = 0.132
+    k = (0.31 - idle) / ((1 - idle) * 0.60)
+    assert out["joules_per_unit"] == pytest.approx(400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 256, rel=1e-9)
+    assert out["accelerator"] == "custom"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--accelerator", "custom", "--bandwidth-gbs", "1555", "--tdp-watts", "400"], "needs --peak-tflops"),
+    (["--accelerator", "custom", "--peak-tflops", "624", "--bandwidth-gbs", "1555", "--tdp-watts", "400",
+      "--idle-watts", "500"], "--idle-watts must be below --tdp-watts"),
+    (["--accelerator", "A100", "--peak-tflops", "624"], "goes with --accelerator custom"),
+    (["--accelerator", "custom", "--peak-tflops", "nan", "--bandwidth-gbs", "1555", "--tdp-watts", "400"],
+     "--peak-tflops"),
+])
+def test_custom_accelerator_errors_are_one_line(args, message):
+    base = ["--workload", "vision", "--precision", "int8", "--batch", "8", "--gflops", "4", "--boundary", "node"]
+    proc = cli(*base, *args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and message in proc.stderr
+
+
+def test_a_custom_accelerator_needs_its_memory_for_a_language_model():
+    proc = cli("--workload", "llm-decode", "--accelerator", "custom", "--peak-tflops", "989", "--bandwidth-gbs", "3350",
+               "--tdp-watts", "700", "--precision", "bf16", "--params-billions", "8", "--input-tokens", "100",
+               "--output-tokens", "100", "--boundary", "node")
+    assert proc.returncode == 2 and "needs --memory-gb" in proc.stderr
