@@ -183,6 +183,10 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--layers", type=_positive(int), help="transformer layers (default: see above)")
     p.add_argument("--kv-heads", type=_positive(int), help="key/value heads (default: see above)")
     p.add_argument("--head-dim", type=_positive(int), help="size of one attention head (default: see above)")
+    p.add_argument("--tensor-parallel", type=_positive(int),
+                   help="accelerators per copy of the model; the other --count / N copies are replicas, each "
+                        "serving --batch / copies (default: all --count accelerators hold one copy; no "
+                        "communication cost is counted)")
     p.add_argument("--peak-tflops", type=_positive(float),
                    help="with --accelerator custom: dense peak at --precision, TFLOPS (TOPS for int8)")
     p.add_argument("--bandwidth-gbs", type=_positive(float), help="with --accelerator custom: memory bandwidth, GB/s")
@@ -216,7 +220,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
                            input_tokens=args.input_tokens, output_tokens=args.output_tokens, cap_batch=args.cap_batch,
                            n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim,
                            peak_tflops=args.peak_tflops, bandwidth_gb_s=args.bandwidth_gbs, memory_gb=args.memory_gb,
-                           tdp_watts=args.tdp_watts, idle_watts=args.idle_watts)
+                           tdp_watts=args.tdp_watts, idle_watts=args.idle_watts, tensor_parallel=args.tensor_parallel)
     try:
         out = estimate.estimate(req)
     except chain.ChainError as err:
@@ -226,6 +230,8 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         print(json.dumps(out, indent=2, sort_keys=True))
     else:
         capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
+        if out["replicas"] > 1:
+            capped += f", {out['replicas']} copies of the model on {out['tensor_parallel']} accelerators each"
         print(f"{out['joules_per_unit']:.4g} J per {out['unit']} at the {out['boundary']} boundary "
               f"(range {out['low']:.3g} to {out['high']:.3g}); {out['bound']}-bound; batch {out['batch_used']}{capped}; "
               f"{out['count']} x {out['accelerator']} at {out['precision']}, "

@@ -134,6 +134,9 @@ class Request:
     memory_gb: float | None = None
     tdp_watts: float | None = None
     idle_watts: float | None = None
+    # accelerators per copy of the model (tensor parallel); the other count / tensor_parallel copies are
+    # replicas, each serving batch / replicas. None: all ``count`` accelerators hold one copy
+    tensor_parallel: int | None = None
 
 
 #: The ``--accelerator`` value of an accelerator described on the command line.
@@ -263,6 +266,12 @@ def check(r: Request) -> None:
     for name in need:
         if getattr(r, name) is None:
             raise chain.ChainError(f"--workload {r.workload} needs --{name.replace('_', '-')}")
+    if r.tensor_parallel is not None:
+        if r.tensor_parallel <= 0 or r.count % r.tensor_parallel:
+            raise chain.ChainError(f"--tensor-parallel must divide --count ({r.count}), got {r.tensor_parallel}")
+        if r.batch % (r.count // r.tensor_parallel):
+            raise chain.ChainError(f"--batch must be a multiple of the {r.count // r.tensor_parallel} copies of the "
+                                   "model (--count / --tensor-parallel), so that each serves an equal share")
     if (r.kv_heads is None) != (r.head_dim is None):
         raise chain.ChainError("--kv-heads and --head-dim go together (a layer caches 2 x kv-heads x head-dim "
                                "elements per token); give both or neither")
@@ -271,8 +280,23 @@ def check(r: Request) -> None:
 
 
 def estimate(r: Request) -> dict[str, Any]:
-    """Joules per unit of ``r`` at its boundary, with the range over the sourced factors."""
+    """Joules per unit of ``r`` at its boundary, with the range over the sourced factors.
+
+    With ``tensor_parallel`` below ``count``, the accelerators hold ``count / tensor_parallel`` copies of
+    the model, each serving an equal share of the batch: the Joules per unit are one copy's (the copies
+    are alike), the seconds per unit the system's. No communication between accelerators is counted."""
     check(r)
+    tp = r.tensor_parallel or r.count
+    if tp != r.count:
+        replicas = r.count // tp
+        try:
+            one = estimate(replace(r, count=tp, batch=r.batch // replicas, tensor_parallel=None))
+        except BatchTooLarge as err:
+            raise chain.ChainError(f"in one copy of the model on {tp} accelerator{'s' if tp > 1 else ''}: {err}; "
+                                   "or raise --tensor-parallel") from None
+        return {**one, "count": r.count, "tensor_parallel": tp, "replicas": replicas,
+                "batch_used": one["batch_used"] * replicas, "batch_requested": r.batch,
+                "seconds_per_unit": one["seconds_per_unit"] / replicas}
     hw = hardware_for(r)
     batch = fitting_batch(r, hw)
     central = default_factors(r.precision, r.boundary, hw=hw)
@@ -287,7 +311,7 @@ def estimate(r: Request) -> dict[str, Any]:
     return dict(
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(spread), high=max(spread),
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
-        accelerator=r.accelerator, count=r.count, precision=r.precision,
+        accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
         seconds_per_unit=seconds,
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},

@@ -144,6 +144,7 @@ def test_estimate_help_documents_the_interface():
                    "--active-params-billions", "--input-tokens", "--output-tokens", "--cap-batch", "--boundary",
                    "--json", "--list-accelerators", "vision,encoder,llm-prefill,llm-decode,llm-query",
                    "--peak-tflops", "--bandwidth-gbs", "--memory-gb", "--tdp-watts", "--idle-watts", "custom",
+                   "--tensor-parallel",
                    "fp32,tf32,fp16,bf16,fp8,int8", "accelerator,node,facility"):
         assert option in proc.stdout, option
 
@@ -359,3 +360,35 @@ def test_a_custom_accelerator_needs_its_memory_for_a_language_model():
                "--tdp-watts", "700", "--precision", "bf16", "--params-billions", "8", "--input-tokens", "100",
                "--output-tokens", "100", "--boundary", "node")
     assert proc.returncode == 2 and "needs --memory-gb" in proc.stderr
+
+
+def test_tensor_parallel_copies_by_hand():
+    """8 A100 (624 TOPS INT8, 1,555 GB/s, 400 W) as 8 copies of ResNet-50 (--tensor-parallel 1) serving a batch
+    of 256: each copy runs 32 images, so the Joules per image are one A100's at batch 32, by hand, and the
+    system's seconds per image are one copy's / 8."""
+    proc = cli("--workload", "vision", "--accelerator", "A100", "--count", "8", "--tensor-parallel", "1",
+               "--precision", "int8", "--batch", "256", "--gflops", "7.6", "--params-billions", "0.0256",
+               "--boundary", "accelerator", "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    t = 32 * 7.6e9 / (0.47 * 624e12)
+    u_m = 25.6e6 / (t * 1555e9)
+    idle = 0.132
+    k = (0.31 - idle) / ((1 - idle) * 0.60)
+    assert out["joules_per_unit"] == pytest.approx(400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 32, rel=1e-9)
+    assert out["seconds_per_unit"] == pytest.approx(t / 32 / 8, rel=1e-9)
+    assert (out["replicas"], out["tensor_parallel"], out["batch_used"], out["count"]) == (8, 1, 256, 8)
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--count", "8", "--tensor-parallel", "3"], "--tensor-parallel must divide --count"),
+    (["--count", "8", "--tensor-parallel", "2", "--batch", "6"], "--batch must be a multiple of the 4 copies"),
+    (["--count", "8", "--tensor-parallel", "1", "--batch", "8"], "in one copy of the model on 1 accelerator"),
+])
+def test_tensor_parallel_errors(extra, message):
+    """A 70B model in BF16 (140 GB) does not fit one 80 GB H100: with one accelerator per copy it is refused."""
+    base = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--precision", "bf16",
+            "--params-billions", "70", "--input-tokens", "100", "--output-tokens", "100", "--boundary", "node"]
+    args = base + extra + ([] if "--batch" in extra else ["--batch", "8"])
+    proc = cli(*args)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
