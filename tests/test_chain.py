@@ -156,6 +156,17 @@ def test_list_accelerators():
     assert "NVIDIA H100 SXM" in names and "A100" in names and names == sorted(names)
 
 
+def a100_resnet50_by_hand(images_per_accelerator: int) -> tuple[float, float]:
+    """The hand calculation of ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8 on one A100 (624 TOPS,
+    1,555 GB/s, 400 W) with the central factors (f_c 0.47, idle the generic 0.132 of TDP, k calibrated on the
+    decode power 0.31 of TDP at f_m 0.60): Joules per image at the accelerator and seconds per step."""
+    t = images_per_accelerator * 7.6e9 / (0.47 * 624e12)
+    u_m = 25.6e6 / (t * 1555e9)
+    idle = 0.132
+    k = (0.31 - idle) / ((1 - idle) * 0.60)
+    return 400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / images_per_accelerator, t
+
+
 def test_estimate_json_for_a_vision_model_by_hand():
     """ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8, batch 256, on one A100 (624 TOPS, 1,555 GB/s,
     400 W), accelerator boundary, central factors: f_c 0.47, idle = the generic 0.132 (no sourced A100-40GB idle)."""
@@ -164,11 +175,7 @@ def test_estimate_json_for_a_vision_model_by_hand():
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert {"joules_per_unit", "unit", "low", "high", "bound", "batch_used", "factors"} <= set(out)
-    t = 256 * 7.6e9 / (0.47 * 624e12)
-    u_m = 25.6e6 / (t * 1555e9)
-    idle = 0.132
-    k = (0.31 - idle) / ((1 - idle) * 0.60)
-    joules = 400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 256
+    joules, _ = a100_resnet50_by_hand(256)
     assert out["joules_per_unit"] == pytest.approx(joules, rel=1e-9)
     assert out["unit"] == "image" and out["bound"] == "compute" and out["batch_used"] == 256
     assert out["low"] < out["joules_per_unit"] < out["high"]
@@ -332,11 +339,7 @@ def test_a_custom_accelerator_by_hand():
                "--params-billions", "0.0256", "--boundary", "accelerator", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    t = 256 * 7.6e9 / (0.47 * 624e12)
-    u_m = 25.6e6 / (t * 1555e9)
-    idle = 0.132
-    k = (0.31 - idle) / ((1 - idle) * 0.60)
-    assert out["joules_per_unit"] == pytest.approx(400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 256, rel=1e-9)
+    assert out["joules_per_unit"] == pytest.approx(a100_resnet50_by_hand(256)[0], rel=1e-9)
     assert out["accelerator"] == "custom"
 
 
@@ -371,11 +374,8 @@ def test_tensor_parallel_copies_by_hand():
                "--boundary", "accelerator", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    t = 32 * 7.6e9 / (0.47 * 624e12)
-    u_m = 25.6e6 / (t * 1555e9)
-    idle = 0.132
-    k = (0.31 - idle) / ((1 - idle) * 0.60)
-    assert out["joules_per_unit"] == pytest.approx(400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / 32, rel=1e-9)
+    joules, t = a100_resnet50_by_hand(32)
+    assert out["joules_per_unit"] == pytest.approx(joules, rel=1e-9)
     assert out["seconds_per_unit"] == pytest.approx(t / 32 / 8, rel=1e-9)
     assert (out["replicas"], out["tensor_parallel"], out["batch_used"], out["count"]) == (8, 1, 256, 8)
 
