@@ -558,6 +558,7 @@ RECOUNT_TOOLS = TableSpec(
 # --- MLPerf Inference power results: written by `make import-mlperf` (mlperf/importer.py) ------------
 
 MLPERF_ROUND = Column("round", "str", "MLPerf Inference round", pattern=r"v\d+\.\d+")
+MLPERF_SUITE = Column("suite", "enum", "results table: datacenter or edge", allowed=("datacenter", "edge"))
 
 MLPERF_ROUNDS = TableSpec(
     name="mlperf_rounds",
@@ -591,7 +592,7 @@ MLPERF_POWER = TableSpec(
     columns=(
         MLPERF_ROUND,
         Column("release_date", "date", "date the round's results were published (`rounds.csv`)", "date"),
-        Column("suite", "enum", "results table: datacenter or edge", allowed=("datacenter", "edge")),
+        MLPERF_SUITE,
         Column("division", "enum", "division (closed: the reference model and accuracy target)", allowed=("closed",)),
         Column("availability", "enum", "whether the system could be bought when published",
                allowed=("available", "preview", "rdi")),
@@ -658,7 +659,7 @@ MLPERF_COUNTS = TableSpec(
     key=("round", "suite", "benchmark"),
     columns=(
         MLPERF_ROUND,
-        Column("suite", "enum", "results table", allowed=("datacenter", "edge")),
+        MLPERF_SUITE,
         Column("benchmark", "str", "benchmark"),
         Column("power_results", "int", "power results imported", "count", positive=True),
         Column("submission_tree_runs", "int", "power runs (`performance/run_1/spl.txt`) of this benchmark in the "

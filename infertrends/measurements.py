@@ -99,6 +99,12 @@ def thesis_gflops_per_watt(accelerator: str, task: str, launch: pd.Timestamp | N
     return float(trend.predict(pd.Series([launch]))[0]), f"thesis's {task} trend at launch {launch.date()}"
 
 
+def peak_tensor_joules(flops: float, spec: pd.Series) -> float:
+    """Method (b): FLOPs over the dense FP16 tensor peak per Watt of TDP (NaN without that peak)."""
+    fp16 = spec["fp16_tensor_tflops_dense"]
+    return np.nan if pd.isna(fp16) else flops / (fp16 * 1e12 / spec["tdp_watts"])
+
+
 def _thesis_flops(w: Work, row: pd.Series) -> float:
     """FLOPs of one measured unit as the thesis counts them (2 x parameters per token for LLMs)."""
     if w.llm_name is None:
@@ -167,9 +173,7 @@ def comparison() -> pd.DataFrame:
             eff_a, basis = thesis_gflops_per_watt(acc, w.task, specs.loc[acc, "launch_date"])
             out["thesis_joules"] = flops / (eff_a * 1e9) if not np.isnan(eff_a) else np.nan
             out["thesis_basis"] = basis
-            fp16 = specs.loc[acc, "fp16_tensor_tflops_dense"]
-            if not pd.isna(fp16):
-                out["peak_tensor_joules"] = flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"])
+            out["peak_tensor_joules"] = peak_tensor_joules(flops, specs.loc[acc])
             try:
                 if r["precision_used"] and r["precision_used"] not in chain.PRECISIONS:
                     raise chain.ChainError(f"the run computes in {r['precision_used']}, a precision without "

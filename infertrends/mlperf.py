@@ -185,13 +185,13 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
         if not acc or acc not in specs.index or not prec or prec not in chain.PRECISIONS:
             continue
         count = int(r["accelerators"])
-        pseudo = pd.Series(dict(study="MLPerf Inference", precision_used=prec, batch=batch,
-                                input_tokens=384.0, output_tokens=np.nan, unit_of_inference="sample"))
+        # what measurements._work and _thesis_flops read of a row: the tokens of one sample (MLPerf's BERT
+        # sequences are at most 384 tokens) and the unit measured
+        pseudo = pd.Series(dict(input_tokens=384.0, output_tokens=np.nan, unit_of_inference="sample"))
         work = measurements._work(ESTIMATED_BENCHMARKS[r["benchmark"]], pseudo)
         assert work is not None
         flops = measurements._thesis_flops(work, pseudo)
         eff, basis = measurements.thesis_gflops_per_watt(acc, work.task, specs.loc[acc, "launch_date"])
-        fp16 = specs.loc[acc, "fp16_tensor_tflops_dense"]
         chain_at = {}
         for b in (batch // 4, batch, batch * 4):  # MLPerf's batch is per accelerator; the chain's for all
             chain_at[b] = estimate.estimate(estimate.Request(
@@ -203,8 +203,7 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
                          benchmark=r["benchmark"], benchmark_name=r["benchmark_name"], system=r["system"],
                          accelerator=acc, accelerators=count, precision=prec, measured=r["joules_per_unit"],
                          thesis=flops / (eff * 1e9) if math.isfinite(eff) else np.nan, thesis_basis=basis,
-                         peak_tensor=flops / (fp16 * 1e12 / specs.loc[acc, "tdp_watts"]) if not pd.isna(fp16)
-                         else np.nan, chain=joules[batch], chain_low=chain_at[batch]["low"],
+                         peak_tensor=measurements.peak_tensor_joules(flops, specs.loc[acc]), chain=joules[batch], chain_low=chain_at[batch]["low"],
                          chain_high=chain_at[batch]["high"],
                          chain_batch_spread=max(joules.values()) / min(joules.values())))
     out = pd.DataFrame(rows)

@@ -72,7 +72,7 @@ class Source:
 
     repo: str
     commit: str
-    kind: str  # "cm4mlperf" (experiment/*/cm-result.json) or "summary" (summary_results.json)
+    kind: str  # "cm4mlperf" (experiment/*/cm-result.json), "summary" (summary_results.json) or "logs" (a tree)
     rounds: tuple[str, ...]
 
 
@@ -652,7 +652,7 @@ def check_tree(tree: Tree, rnd: str, rows: list[dict[str, str]], dates: dict[str
                   performance_in_other_units_than_logs=other_units,
                   unreadable=unreadable, imported_from_logs=len(new_rows),
                   imported_from_logs_in_website_table=sum(r["check"] == "website table equal" for r in new_rows),
-                  table_results_not_in_tree=sorted(set(table) - set(runs)))
+                  table_results_not_in_tree=sorted(set(table) - set(runs)), runs=runs)
     return record, new_rows
 
 
@@ -709,7 +709,7 @@ def run(src: Path) -> dict[str, Any]:
         tree = Tree(gd, commit)
         try:
             trees[rnd], new_rows = check_tree(tree, rnd, rows, dates, website.get(rnd, []))
-            runs_by_round[rnd] = tree.power_runs()
+            runs_by_round[rnd] = trees[rnd].pop("runs")
         finally:
             tree.close()
         trees[rnd].update(repo=repo, commit=commit, commit_date=commit_date(gd, commit))
