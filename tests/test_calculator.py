@@ -107,3 +107,17 @@ def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server):
         assert shown == len(want)
         assert page.locator(".table-filter-count").last.text_content() == f"{len(want)} of {len(power)} rows"
         browser.close()
+
+
+def test_table_captions_wrap_within_a_phone_screen(html, server):
+    """At 420 px a wide table scrolls sideways, but its caption stays within the screen (it used to run
+    off it with the table)."""
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 420, "height": 900})
+        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+        page.goto(f"{server}/chapters/mlperf-power.html")
+        rights = page.evaluate("Array.from(document.querySelectorAll('table.table > caption'))"
+                               ".map(c => c.getBoundingClientRect().right)")
+        assert rights and max(rights) <= 420
+        browser.close()
