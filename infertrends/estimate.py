@@ -224,21 +224,24 @@ def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
     raise BatchTooLarge(r.batch, largest, weights_fit, max(context, 1))
 
 
-def _llm_or_none(r: Request) -> chain.LLM | None:
-    return None if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None) else _model(r)
+def _llm_or_none(r: Request, model: chain.LLM | None = None) -> chain.LLM | None:
+    if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None):
+        return None
+    return model or _model(r)
 
 
-def fitting_batch(r: Request, hw: chain.Hardware) -> int:
+def fitting_batch(r: Request, hw: chain.Hardware, model: chain.LLM | None = None) -> int:
     """The batch the request runs at, after the memory check for language models."""
-    m = _llm_or_none(r)
+    m = _llm_or_none(r, model)
     return r.batch if m is None else fitting_batch_for(m, r, hw)
 
 
-def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors) -> tuple[float, list[chain.Result], float]:
+def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors,
+            model: chain.LLM | None = None) -> tuple[float, list[chain.Result], float]:
     """Joules and seconds of one unit of ``r``'s work (each step's per-unit value times the step's units in
     one unit of work: a query's input tokens of prefill and output tokens of decode), and the steps' results."""
     results, total, seconds = [], 0.0, 0.0
-    for step, n in steps_for(_llm_or_none(r), r, batch):
+    for step, n in steps_for(_llm_or_none(r, model), r, batch):
         res = chain.run(step, hw, f)
         results.append(res)
         total += n * res.joules[r.boundary]
@@ -279,8 +282,11 @@ def check(r: Request) -> None:
         raise chain.ChainError("--active-params-billions must not exceed --params-billions")
 
 
-def estimate(r: Request) -> dict[str, Any]:
+def estimate(r: Request, model: chain.LLM | None = None) -> dict[str, Any]:
     """Joules per unit of ``r`` at its boundary, with the range over the sourced factors.
+
+    ``model``: a language model's full architecture (:func:`chain.llm`) instead of the one the request's
+    options describe (the validation's named models).
 
     With ``tensor_parallel`` below ``count``, the accelerators hold ``count / tensor_parallel`` copies of
     the model, each serving an equal share of the batch: the Joules per unit are one copy's (the copies
@@ -290,7 +296,7 @@ def estimate(r: Request) -> dict[str, Any]:
     if tp != r.count:
         replicas = r.count // tp
         try:
-            one = estimate(replace(r, count=tp, batch=r.batch // replicas, tensor_parallel=None))
+            one = estimate(replace(r, count=tp, batch=r.batch // replicas, tensor_parallel=None), model)
         except BatchTooLarge as err:
             raise chain.ChainError(f"in one copy of the model on {tp} accelerator{'s' if tp > 1 else ''}: {err}; "
                                    "or raise --tensor-parallel") from None
@@ -298,12 +304,12 @@ def estimate(r: Request) -> dict[str, Any]:
                 "batch_used": one["batch_used"] * replicas, "batch_requested": r.batch,
                 "seconds_per_unit": one["seconds_per_unit"] / replicas}
     hw = hardware_for(r)
-    batch = fitting_batch(r, hw)
+    batch = fitting_batch(r, hw, model)
     central = default_factors(r.precision, r.boundary, hw=hw)
     free = replace(hw, idle_watts=None)  # in the corners the idle power spans its sourced range
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # an overflow is refused just below
-        j, results, seconds = _joules(r, hw, batch, central)
-        spread = [_joules(r, free, batch, f)[0] for f in corners(r.precision, r.boundary)]
+        j, results, seconds = _joules(r, hw, batch, central, model)
+        spread = [_joules(r, free, batch, f, model)[0] for f in corners(r.precision, r.boundary)]
     if not all(math.isfinite(x) for x in (j, seconds, *spread)):
         raise chain.ChainError("the estimate is not a finite number: an input is out of range (FLOPs, parameters "
                                "or tokens too large for floating point)")
