@@ -56,6 +56,11 @@ METHODS: dict[str, str] = {
 }
 
 
+#: The methods' names in a sentence.
+SHORT: dict[str, str] = {"thesis": "the thesis's method", "epoch": "Epoch AI's method", "ecologits": "EcoLogits",
+                         "chain": "the chain with sourced factors", "chain_calibrated": "the calibrated chain"}
+
+
 def _group(study: str) -> str:
     """The study a measurement belongs to, for leave-one-study-out: an MLPerf round, a leaderboard version."""
     if study.startswith("MLPerf"):
@@ -152,24 +157,34 @@ def thesis(c: pd.Series) -> float:
     return _flops(c, w) / (eff * 1e9) if math.isfinite(eff) else np.nan
 
 
+def epoch_joules(flops: float, peak_tflops: float, tdp_watts: float, boundary: str) -> float:
+    """Epoch AI's method: seconds = FLOPs / (peak x utilisation); Joules = seconds x power x the share drawn.
+
+    The power per accelerator is its TDP at the accelerator; at the node, the DGX H100's rated 1,275 W per GPU
+    scaled by the accelerator's TDP over the H100's 700 W; at the facility, that times Epoch's PUE."""
+    util = float(data.external("epoch_utilisation")["value"])
+    draw = float(data.external("epoch_power_draw")["value"])
+    watts = tdp_watts
+    if boundary in ("node", "facility"):
+        watts *= float(data.external("epoch_node_watts_per_gpu")["value"]) / H100_TDP_WATTS
+    if boundary == "facility":
+        watts *= float(data.external("epoch_pue")["value"])
+    return flops / (peak_tflops * 1e12 * util) * watts * draw
+
+
+#: The H100 SXM's TDP, the GPU of Epoch's calculation (its 1,275 W per GPU is scaled by TDP / this).
+H100_TDP_WATTS = 700.0
+
+
 def epoch(c: pd.Series) -> float:
-    """Epoch AI's method at the case's boundary: FLOPs over (dense 16-bit tensor peak x utilisation), times the
-    power Epoch assumes per accelerator, x 0.7 of it drawn: at the node, the DGX H100's rated 1,275 W per GPU
-    scaled by the accelerator's TDP over the H100's 700 W; at the accelerator, its TDP."""
-    w = _work(c)
+    """Epoch AI's method (:func:`epoch_joules`) for a case, with the accelerator's dense 16-bit tensor peak."""
     spec = chain.spec_table().set_index("accelerator").loc[c["accelerator"]]
     peak = spec["fp16_tensor_tflops_dense"]
     if pd.isna(peak):
         peak = spec["bf16_tensor_tflops_dense"]
     if pd.isna(peak):
         return np.nan
-    util = float(data.external("epoch_utilisation")["value"])
-    draw = float(data.external("epoch_power_draw")["value"])
-    h100 = chain.spec_table().set_index("accelerator").loc["NVIDIA H100 SXM", "tdp_watts"]
-    watts = spec["tdp_watts"] * (float(data.external("epoch_node_watts_per_gpu")["value"]) / h100
-                                 if c["boundary"] == "node" else 1.0)
-    seconds = _flops(c, w) / (peak * 1e12 * util)
-    return seconds * watts * draw
+    return epoch_joules(_flops(c, _work(c)), float(peak), float(spec["tdp_watts"]), c["boundary"])
 
 
 def ecologits(c: pd.Series) -> float:
@@ -259,10 +274,12 @@ def fit(e: pd.DataFrame) -> Calibration:
     speed = {w: float(np.exp(g.mean())) for w, g in logk.groupby(t["workload"])}
     speed["*"] = float(np.exp(logk.mean())) if len(logk) else 1.0
     node = ok[(ok["boundary"] == "node") & ok["power_watts"].notna() & ~ok["accelerator"].isin(SYSTEM_ON_MODULE)]
-    if len(node) >= 2 and node["tdp_sum"].nunique() >= 2:
+    a, b = 0.0, 1.0  # no node measurement: the accelerators' TDP alone
+    line = len(node) >= 2 and node["tdp_sum"].nunique() >= 2
+    if line:
         a, b = np.linalg.lstsq(np.vstack([np.ones(len(node)), node["tdp_sum"]]).T, node["power_watts"], rcond=None)[0]
-    else:
-        a, b = 0.0, float((node["power_watts"] / node["tdp_sum"]).mean()) if len(node) else 1.0
+    if len(node) and not (line and a >= 0 and b > 0):  # one TDP only, or a negative host: through the origin
+        a, b = 0.0, float((node["power_watts"] * node["tdp_sum"]).sum() / (node["tdp_sum"] ** 2).sum())
     acc = ok[ok["boundary"] == "accelerator"]
     cal = float(np.exp(np.log(acc["measured"] / acc["chain"]).mean())) if len(acc) else 1.0
     return Calibration(speed=speed, host_watts=float(a), watts_per_tdp=float(b), accelerator=cal,
@@ -301,7 +318,7 @@ def leave_one_study_out(e: pd.DataFrame, level: float = INTERVAL) -> pd.DataFram
             inner = train[train["group"] != g2]
             part = train[train["group"] == g2]
             errors.append(np.log(part["measured"] / predict(fit(inner), part)))
-        err = pd.concat(errors) if errors else pd.Series([0.0])
+        err = pd.concat(errors).dropna() if errors else pd.Series([0.0])
         e.loc[held, "chain_calibrated"] = est
         e.loc[held, "calibrated_low"] = est * float(np.exp(np.quantile(err, lo_q)))
         e.loc[held, "calibrated_high"] = est * float(np.exp(np.quantile(err, hi_q)))
