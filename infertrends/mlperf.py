@@ -226,8 +226,8 @@ def estimate_summary(e: pd.DataFrame, level: float = 0.9) -> pd.DataFrame:
         drift = fits.fit_exponential(d["release_date"], r, level=level, resamples=0)
         lo, hi = drift.growth_interval
         rows.append(dict(method=k, label=label, n=len(r), median_ratio=float(np.median(r)),
-                         median_factor=float(np.median(np.maximum(r, 1 / r))),
-                         worst_factor=float(np.max(np.maximum(r, 1 / r))), share_under=float((r > 1).mean()),
+                         median_factor=float(np.median(measurements.factor(r))),
+                         worst_factor=float(np.max(measurements.factor(r))), share_under=float((r > 1).mean()),
                          coverage=float(e.loc[r.index, "chain_covers"].mean()) if k == "chain" else np.nan,
                          drift_per_year=drift.growth_per_year, drift_low=lo, drift_high=hi))
     return pd.DataFrame(rows)

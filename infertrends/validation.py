@@ -1,7 +1,7 @@
 """Every measurement the book holds, estimated out of study by the chain and by the methods a user
 would pick instead, on the same rows.
 
-The cases (:func:`cases`) are every MLPerf Inference Offline power result of a benchmark whose work the
+The cases (:func:`estimates`) are every MLPerf Inference Offline power result of a benchmark whose work the
 book can count (``data/mlperf/power.csv``, imported by script; one study per round) and every other
 measurement of ``data/extension/measurements.csv`` that :mod:`infertrends.measurements` matches to a
 model and an accelerator (one study per leaderboard version).  Each case is estimated at the
@@ -112,23 +112,16 @@ def _cases() -> pd.DataFrame:
             continue
         if r["boundary"] not in ("accelerator", "node"):
             continue
+        count = int(r["hardware_count"]) if not pd.isna(r["hardware_count"]) else 1
         rows.append(dict(
             group=_group(r["study"]), source="data/extension/measurements.csv", study=r["study"], model=r["model"],
-            system=r["hardware"], accelerator=r["accelerator"],
-            count=int(r["hardware_count"]) if not pd.isna(r["hardware_count"]) else 1,
+            system=r["hardware"], accelerator=r["accelerator"], count=count,
             precision=r["precision_used"] or "", batch=float(r["batch"]) if not pd.isna(r["batch"]) else 1.0,
             batch_stated=not pd.isna(r["batch"]), input_tokens=r["input_tokens"], output_tokens=r["output_tokens"],
             unit=r["unit_of_inference"], boundary=r["boundary"], measured=float(r["measured_joules_per_inference"]),
             release_date=r["release_date"], throughput=float(r["throughput_per_second"]),
-            power_watts=float(r["power_watts"]),
-            tdp_sum=float(specs.loc[r["accelerator"], "tdp_watts"]) * (1 if pd.isna(r["hardware_count"])
-                                                                       else int(r["hardware_count"]))))
+            power_watts=float(r["power_watts"]), tdp_sum=float(specs.loc[r["accelerator"], "tdp_watts"]) * count))
     return pd.DataFrame(rows)
-
-
-def cases() -> pd.DataFrame:
-    """Every measurement the validation uses, one row each, with its study (``group``)."""
-    return _cases().copy()
 
 
 def _row(c: pd.Series) -> pd.Series:
@@ -216,15 +209,15 @@ def chain_estimate(c: pd.Series) -> tuple[float, float, float, float]:
         return np.nan, np.nan, np.nan, np.nan
     req = dict(workload=w.workload, accelerator=c["accelerator"], count=int(c["count"]), precision=precision,
                batch=int(c["batch"]), boundary=c["boundary"], cap_batch=True)
-    if w.llm_name is None:
+    m = None if w.llm_name is None else chain.llm(w.llm_name)
+    if m is None:
         req.update(gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None)
     else:
-        m = chain.llm(w.llm_name)
         i, o, _ = measurements._tokens(_row(c))
         req.update(params_billions=m.params_billions, active_params_billions=m.active, input_tokens=i,
                    output_tokens=max(1, int(round(o))))
     try:
-        e = estimate.estimate(estimate.Request(**req), None if w.llm_name is None else chain.llm(w.llm_name))
+        e = estimate.estimate(estimate.Request(**req), m)
     except chain.ChainError:
         return np.nan, np.nan, np.nan, np.nan
     per = float(c["output_tokens"]) if w.per == "token" else 1.0
@@ -263,7 +256,6 @@ class Calibration:
     host_watts: float
     watts_per_tdp: float
     accelerator: float
-    studies: tuple[str, ...]
 
 
 def fit(e: pd.DataFrame) -> Calibration:
@@ -282,8 +274,7 @@ def fit(e: pd.DataFrame) -> Calibration:
         a, b = 0.0, float((node["power_watts"] * node["tdp_sum"]).sum() / (node["tdp_sum"] ** 2).sum())
     acc = ok[ok["boundary"] == "accelerator"]
     cal = float(np.exp(np.log(acc["measured"] / acc["chain"]).mean())) if len(acc) else 1.0
-    return Calibration(speed=speed, host_watts=float(a), watts_per_tdp=float(b), accelerator=cal,
-                       studies=tuple(sorted(ok["group"].unique())))
+    return Calibration(speed=speed, host_watts=float(a), watts_per_tdp=float(b), accelerator=cal)
 
 
 def predict(cal: Calibration, e: pd.DataFrame) -> pd.Series:
@@ -333,21 +324,19 @@ def scores(e: pd.DataFrame, rows: pd.Series | None = None, methods: tuple[str, .
     if rows is None:
         rows = pd.Series(True, index=e.index)
     methods = methods or tuple(METHODS)
-    rows = rows & e[list(methods)].notna().all(axis=1)
+    sub = e[rows & e[list(methods)].notna().all(axis=1)]
+    if sub.empty:
+        return pd.DataFrame()
     out = []
     for k in methods:
-        label = METHODS[k]
-        sub = e[rows]
         r = sub["measured"] / sub[k]
-        if r.empty:
-            continue
-        f = np.maximum(r, 1 / r)
+        f = measurements.factor(r)
         cover = np.nan
         if k == "chain_calibrated":
             cover = float(((sub["calibrated_low"] <= sub["measured"]) & (sub["measured"] <= sub["calibrated_high"])).mean())
         elif k == "chain":
             cover = float(((sub["chain_low"] <= sub["measured"]) & (sub["measured"] <= sub["chain_high"])).mean())
-        out.append(dict(method=k, label=label, cases=len(r), studies=sub["group"].nunique(),
+        out.append(dict(method=k, label=METHODS[k], cases=len(r), studies=sub["group"].nunique(),
                         median_factor=float(np.median(f)), worst_factor=float(f.max()),
                         bias=float(np.exp(np.log(r).mean())), share_under=float((r > 1).mean()), coverage=cover))
     return pd.DataFrame(out)

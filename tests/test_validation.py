@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import infertrends.validation as validation
@@ -80,7 +81,6 @@ def test_scores_use_the_same_rows_for_every_method(val):
     s = validation.scores(val, methods=("thesis", "ecologits", "chain_calibrated"))
     assert s["cases"].nunique() == 1
     # by hand: a factor off of x2 either way is 2, and the bias of {2, 1/2} is 1
-    import pandas as pd
     toy = pd.DataFrame(dict(group=["a", "b"], measured=[2.0, 1.0], chain_calibrated=[1.0, 2.0],
                             calibrated_low=[0.5, 0.5], calibrated_high=[1.5, 3.0]))
     t = validation.scores(toy, methods=("chain_calibrated",)).iloc[0]
