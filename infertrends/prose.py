@@ -60,3 +60,9 @@ def glue_count(name: str, value: float, singular: str, plural: str, fmt: str = "
 def count_phrase(value: float, singular: str, plural: str, fmt: str = "g") -> str:
     """``value`` formatted with ``fmt`` and followed by ``singular`` only when it is exactly one."""
     return f"{numbers.fmt(value, fmt)} {singular if value == 1 else plural}"
+
+
+def series(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c': a list as a sentence writes it."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""

@@ -80,3 +80,13 @@ def test_count_phrases_agree_in_number():
     assert count_phrase(10, "forward pass", "forward passes") == "10 forward passes"
     assert count_phrase(0.5, "forward pass", "forward passes") == "0.5 forward passes"
     assert count_phrase(0, "forward pass", "forward passes") == "0 forward passes"
+
+
+def test_series_reads_as_a_sentence():
+    """Hand truth: one item alone, two joined by 'and', three with a comma before the last 'and'."""
+    from infertrends.prose import series
+
+    assert series(["FP4"]) == "FP4"
+    assert series(["FP4", "INT4"]) == "FP4 and INT4"
+    assert series(["a", "b", "c"]) == "a, b and c"
+    assert series([]) == ""
