@@ -122,8 +122,16 @@ ESTIMATE_HELP = """\
 Joules per unit of inference work for your own case, through the book's one energy chain:
 time per step from a roofline (FLOPs / (achieved fraction x peak at the precision) against
 bytes / (achieved fraction x memory bandwidth)), accelerator power from idle to TDP following
-activity, then host overhead (node) and PUE (facility). Factors are the sourced central values
-of data/external_values.csv; low and high span their sourced ranges.
+activity, then host overhead (node) and PUE (facility), each factor at its sourced central value
+(data/external_values.csv).
+
+--method calibrated (the default) then calibrates the chain on every measurement the book holds
+(MLPerf Inference power results, ML.ENERGY leaderboards): its speed per workload, node power as a
+fixed part per server plus Watts per Watt of the accelerators' TDP, an accelerator-boundary factor,
+and PUE at the facility. low and high are a central 80 % interval ("interval": 0.8 in --json) from
+the calibration's out-of-study errors; out of study it is within the factor, bias and coverage that
+--json prints under calibration.out_of_study. --method sourced prints the chain with its sourced
+factors alone; its low and high span every corner of their sourced ranges (not a probability).
 
 Units: vision = image; encoder = sequence; llm-prefill = input token; llm-decode = output token;
 llm-query = one query (prefill of the input + decode of the output).
@@ -197,6 +205,9 @@ def add_estimate_parser(sub: Any) -> None:
                    help="with --accelerator custom: idle power, W (default: the sourced generic share of TDP)")
     p.add_argument("--boundary", choices=chain.BOUNDARIES,
                    help="accelerator (board), node (server) or facility (with PUE) (required)")
+    p.add_argument("--method", choices=("calibrated", "sourced"), default="calibrated",
+                   help="calibrated on the book's measurements, with a central 80%% interval (default), or the "
+                        "chain with its sourced factors alone, with their range")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -204,6 +215,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
     """Run ``estimate``; a bad request prints one line naming the option and returns 2."""
     import json
 
+    import infertrends.calibrated as calibrated
     import infertrends.chain as chain
     import infertrends.estimate as estimate
 
@@ -222,7 +234,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
                            peak_tflops=args.peak_tflops, bandwidth_gb_s=args.bandwidth_gbs, memory_gb=args.memory_gb,
                            tdp_watts=args.tdp_watts, idle_watts=args.idle_watts, tensor_parallel=args.tensor_parallel)
     try:
-        out = estimate.estimate(req)
+        out = (calibrated.calibrated if args.method == "calibrated" else calibrated.sourced)(req)
     except chain.ChainError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -232,10 +244,13 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
         if out["replicas"] > 1:
             capped += f", {out['replicas']} copies of the model on {out['tensor_parallel']} accelerators each"
-        print(f"{out['joules_per_unit']:.4g} J per {out['unit']} at the {out['boundary']} boundary "
-              f"(range {out['low']:.3g} to {out['high']:.3g}); {out['bound']}-bound; batch {out['batch_used']}{capped}; "
-              f"{out['count']} x {out['accelerator']} at {out['precision']}, "
-              f"{100 * out['accelerator_power_fraction_of_tdp']:.0f} % of TDP")
+        src = out.get("sourced_chain", out)
+        spread = (f"80 % interval {out['low']:.3g} to {out['high']:.3g}; calibrated on "
+                  f"{out['calibration']['fitted_on'].split(' (')[0]}" if out["method"] == "calibrated"
+                  else f"range of the sourced factors {out['low']:.3g} to {out['high']:.3g}")
+        print(f"{out['joules_per_unit']:.4g} J per {out['unit']} at the {out['boundary']} boundary ({spread}); "
+              f"{out['bound']}-bound; batch {out['batch_used']}{capped}; {out['count']} x {out['accelerator']} at "
+              f"{out['precision']}, {100 * src['accelerator_power_fraction_of_tdp']:.0f} % of TDP in the chain")
     return 0
 
 

@@ -199,10 +199,10 @@ def ecologits(c: pd.Series) -> float:
     return joules / out if w.per == "token" else joules
 
 
-def chain_estimate(c: pd.Series) -> tuple[float, float, float, float]:
+def chain_estimate(c: pd.Series, spread: bool = True) -> tuple[float, float, float, float]:
     """The chain at the case's precision, batch and boundary with the sourced central factors, and its
-    low-high over the corners of the sourced ranges, and its seconds per measured unit for the whole system
-    (NaN where the chain refuses the case)."""
+    low-high over the corners of the sourced ranges (without ``spread``: the central value twice), and its
+    seconds per measured unit for the whole system (NaN where the chain refuses the case)."""
     w = _work(c)
     precision = c["precision"] or "bf16"  # not stated: the model's own (Llama 3.1 ships in BF16)
     if precision not in chain.PRECISIONS:
@@ -217,29 +217,45 @@ def chain_estimate(c: pd.Series) -> tuple[float, float, float, float]:
         req.update(params_billions=m.params_billions, active_params_billions=m.active, input_tokens=i,
                    output_tokens=max(1, int(round(o))))
     try:
-        e = estimate.estimate(estimate.Request(**req), m)
+        e = estimate.estimate(estimate.Request(**req), m, spread)
     except chain.ChainError:
         return np.nan, np.nan, np.nan, np.nan
     per = float(c["output_tokens"]) if w.per == "token" else 1.0
     return e["joules_per_unit"] / per, e["low"] / per, e["high"] / per, e["seconds_per_unit"] / per
 
 
+def _with_chain(c: pd.DataFrame, spread: bool) -> pd.DataFrame:
+    out = c.copy()
+    ch = [chain_estimate(r, spread) for _, r in c.iterrows()]
+    out["chain"], out["chain_low"], out["chain_high"], out["chain_seconds"] = zip(*ch) if ch else ((), (), (), ())
+    out["workload"] = [_work(r).workload for _, r in c.iterrows()]
+    return out
+
+
 @cache
 def _estimates() -> pd.DataFrame:
     c = _cases()
-    out = c.copy()
+    out = _with_chain(c, spread=True)
     out["thesis"] = [thesis(r) for _, r in c.iterrows()]
     out["epoch"] = [epoch(r) for _, r in c.iterrows()]
     out["ecologits"] = [ecologits(r) for _, r in c.iterrows()]
-    ch = [chain_estimate(r) for _, r in c.iterrows()]
-    out["chain"], out["chain_low"], out["chain_high"], out["chain_seconds"] = zip(*ch) if ch else ((), (), (), ())
-    out["workload"] = [_work(r).workload for _, r in c.iterrows()]
     return out
 
 
 def estimates() -> pd.DataFrame:
     """Every case with each method's estimate of one measured unit at the case's boundary (J)."""
     return _estimates().copy()
+
+
+@cache
+def _chain_central() -> pd.DataFrame:
+    return _with_chain(_cases(), spread=False)
+
+
+def chain_central() -> pd.DataFrame:
+    """Every case with the chain's central estimate and seconds only (what :func:`fit` needs; no corners, no
+    other method): the calibration of the ``estimate`` command, in about a second."""
+    return _chain_central().copy()
 
 
 @dataclass(frozen=True)
@@ -279,10 +295,11 @@ def fit(e: pd.DataFrame) -> Calibration:
 
 def predict(cal: Calibration, e: pd.DataFrame) -> pd.Series:
     """The calibrated chain's Joules per measured unit for the cases ``e``: at the node, the fitted node power
-    times the chain's seconds per unit times the fitted speed factor of the workload; at the accelerator, the
-    chain times the fitted accelerator factor."""
+    times the chain's seconds per unit times the fitted speed factor of the workload (a host per server: ``nodes``
+    where ``e`` has it, else one); at the accelerator, the chain times the fitted accelerator factor."""
     k = e["workload"].map(lambda w: cal.speed.get(w, cal.speed["*"]))
-    host = np.where(e["accelerator"].isin(SYSTEM_ON_MODULE), 0.0, cal.host_watts)
+    nodes = e["nodes"] if "nodes" in e else 1.0  # the measured systems are one server each
+    host = np.where(e["accelerator"].isin(SYSTEM_ON_MODULE), 0.0, cal.host_watts) * nodes
     node = (host + cal.watts_per_tdp * e["tdp_sum"]) * e["chain_seconds"] * k
     return pd.Series(np.where(e["boundary"] == "node", node, e["chain"] * cal.accelerator), index=e.index)
 

@@ -144,7 +144,7 @@ def test_estimate_help_documents_the_interface():
                    "--active-params-billions", "--input-tokens", "--output-tokens", "--cap-batch", "--boundary",
                    "--json", "--list-accelerators", "vision,encoder,llm-prefill,llm-decode,llm-query",
                    "--peak-tflops", "--bandwidth-gbs", "--memory-gb", "--tdp-watts", "--idle-watts", "custom",
-                   "--tensor-parallel",
+                   "--tensor-parallel", "--method", "calibrated,sourced", "80 % interval",
                    "fp32,tf32,fp16,bf16,fp8,int8", "accelerator,node,facility"):
         assert option in proc.stdout, option
 
@@ -171,10 +171,12 @@ def test_estimate_json_for_a_vision_model_by_hand():
     """ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8, batch 256, on one A100 (624 TOPS, 1,555 GB/s,
     400 W), accelerator boundary, central factors: f_c 0.47, idle = the generic 0.132 (no sourced A100-40GB idle)."""
     proc = cli("--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
-               "--gflops", "7.6", "--params-billions", "0.0256", "--boundary", "accelerator", "--json")
+               "--gflops", "7.6", "--params-billions", "0.0256", "--boundary", "accelerator", "--method", "sourced",
+               "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert {"joules_per_unit", "unit", "low", "high", "bound", "batch_used", "factors"} <= set(out)
+    assert out["interval"] is None and out["method"] == "sourced"
     joules, _ = a100_resnet50_by_hand(256)
     assert out["joules_per_unit"] == pytest.approx(joules, rel=1e-9)
     assert out["unit"] == "image" and out["bound"] == "compute" and out["batch_used"] == 256
@@ -336,7 +338,7 @@ def test_a_custom_accelerator_by_hand():
     the generic 0.132 of TDP) gives the hand-computed Joules of test_estimate_json_for_a_vision_model_by_hand."""
     proc = cli("--workload", "vision", "--accelerator", "custom", "--peak-tflops", "624", "--bandwidth-gbs", "1555",
                "--tdp-watts", "400", "--precision", "int8", "--batch", "256", "--gflops", "7.6",
-               "--params-billions", "0.0256", "--boundary", "accelerator", "--json")
+               "--params-billions", "0.0256", "--boundary", "accelerator", "--method", "sourced", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["joules_per_unit"] == pytest.approx(a100_resnet50_by_hand(256)[0], rel=1e-9)
@@ -371,7 +373,7 @@ def test_tensor_parallel_copies_by_hand():
     system's seconds per image are one copy's / 8."""
     proc = cli("--workload", "vision", "--accelerator", "A100", "--count", "8", "--tensor-parallel", "1",
                "--precision", "int8", "--batch", "256", "--gflops", "7.6", "--params-billions", "0.0256",
-               "--boundary", "accelerator", "--json")
+               "--boundary", "accelerator", "--method", "sourced", "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     joules, t = a100_resnet50_by_hand(32)

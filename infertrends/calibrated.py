@@ -1,0 +1,129 @@
+"""The calibrated estimate for a reader's own case: what ``python -m infertrends estimate`` prints.
+
+The chain with its sourced factors (:func:`infertrends.estimate.estimate`) gives the seconds and Joules of the
+case; the calibration of :mod:`infertrends.validation`, fitted on *every* measurement the book holds, turns them
+into measured-like Joules:
+
+* at the node: (host Watts per server + Watts per Watt of TDP x the accelerators' summed TDP) x the chain's
+  seconds x the workload's speed factor;
+* at the facility: that times the sourced central PUE;
+* at the accelerator: the chain times the accelerator factor.
+
+``low`` and ``high`` are a central 80 % interval (:data:`validation.INTERVAL`): the estimate times the central
+quantiles of the calibration's out-of-study errors (each study predicted by a fit without it), combined at the
+facility with the sourced PUE range.  The same construction, nested, covers the held-out measurements as often
+as :func:`validated` reports.  The user's case is not among the measurements, so its error is out of study too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import infertrends.chain as chain
+import infertrends.estimate as estimate
+import infertrends.validation as validation
+
+#: The workload whose speed factor a workload without measurements of its own takes, and why: a query's seconds
+#: are its prefill and its decode steps, and the measured queries (per output token) are served in decode.
+SPEED_PROXY: dict[str, str] = {"llm-decode": "llm-query"}
+
+#: The PUE the facility boundary multiplies by: (key of external_values.csv), central with its low-high.
+PUE_KEYS = {"value": ("pue_industry_average", "value"), "low": ("pue_hyperscale", "value"),
+            "high": ("pue_industry_average", "high")}
+
+
+@dataclass(frozen=True)
+class Fitted:
+    """The calibration on every measurement, its out-of-study log errors and what it was fitted on."""
+
+    calibration: validation.Calibration
+    errors: np.ndarray  # log(measured / estimate), each study predicted by a fit without it
+    cases: int
+    studies: int
+    node_accelerators: int  # the most accelerators one measured server holds
+
+
+@cache
+def _loso() -> pd.DataFrame:
+    return validation.leave_one_study_out(validation.chain_central())
+
+
+@cache
+def fitted() -> Fitted:
+    """The calibration fitted on every case of :func:`validation.chain_central` (about a second)."""
+    e = validation.chain_central()
+    loso = _loso()
+    ok = loso["chain_calibrated"].notna()
+    err = np.log(loso.loc[ok, "measured"] / loso.loc[ok, "chain_calibrated"]).to_numpy()
+    used = e[e["chain"].notna()]
+    return Fitted(calibration=validation.fit(e), errors=np.sort(err), cases=len(used),
+                  studies=used["group"].nunique(), node_accelerators=int(used["count"].max()))
+
+
+@cache
+def validated() -> dict[str, float]:
+    """How the calibrated chain does out of study on every case (nested leave-one-study-out): median factor,
+    bias and the share of held-out measurements inside their 80 % interval."""
+    s = validation.scores(_loso(), methods=("chain_calibrated",))
+    row = s.iloc[0]
+    return dict(median_factor=float(row["median_factor"]), bias=float(row["bias"]), coverage=float(row["coverage"]),
+                cases=int(row["cases"]), studies=int(row["studies"]))
+
+
+def _pue(end: str) -> float:
+    key, col = PUE_KEYS[end]
+    return chain.sourced(key, "pue", which=col)
+
+
+def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str, Any]:
+    """The calibrated Joules per unit of ``r`` with its central 80 % interval; the chain with sourced factors
+    alone under ``sourced_chain``; what the calibration was fitted on under ``calibration``."""
+    node_r = replace(r, boundary="node" if r.boundary == "facility" else r.boundary)
+    src = estimate.estimate(r, model)
+    base = src if node_r == r else estimate.estimate(node_r, model, spread=False)
+    f = fitted()
+    hw = estimate.hardware_for(r)
+    nodes = math.ceil(r.count / f.node_accelerators)
+    speed_from = r.workload if r.workload in f.calibration.speed else SPEED_PROXY.get(r.workload, "*")
+    case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=hw.tdp_watts * r.count, nodes=nodes,
+                              chain_seconds=base["seconds_per_unit"], boundary=node_r.boundary,
+                              chain=base["joules_per_unit"])])
+    j = float(validation.predict(f.calibration, case).iloc[0])
+    errors = f.errors
+    if r.boundary == "facility":
+        j *= _pue("value")
+        errors = (errors[:, None] + np.log([_pue(e) / _pue("value") for e in ("low", "value", "high")])).ravel()
+    lo_q, hi_q = (1 - validation.INTERVAL) / 2, 1 - (1 - validation.INTERVAL) / 2
+    low, high = (j * float(np.exp(np.quantile(errors, q))) for q in (lo_q, hi_q))
+    if not all(math.isfinite(x) and x > 0 for x in (j, low, high)):
+        raise chain.ChainError("the estimate is not a finite number: an input is out of range")
+    cal = f.calibration
+    k = cal.speed.get(speed_from, cal.speed["*"])
+    own = ("joules_per_unit", "low", "high", "seconds_per_unit", "accelerator_power_fraction_of_tdp", "factors")
+    return {**{key: v for key, v in src.items() if key not in own}, "method": "calibrated", "joules_per_unit": j,
+            "low": low, "high": high, "interval": validation.INTERVAL, "seconds_per_unit": src["seconds_per_unit"] * k,
+            "sourced_chain": {**{key: src[key] for key in own},
+                              "range": "low-high: every corner of the sourced factors' ranges"},
+            "calibration": {
+                "fitted_on": f"{f.cases} measurements from {f.studies} studies (MLPerf Inference power rounds, "
+                             "ML.ENERGY leaderboards)",
+                "speed_factor": k,
+                "speed_fitted_on": speed_from if speed_from != "*" else "every workload (none of its own)",
+                "host_watts_per_server": cal.host_watts if hw.name not in validation.SYSTEM_ON_MODULE else 0.0,
+                "servers": nodes, "watts_per_watt_of_tdp": cal.watts_per_tdp, "accelerator_factor": cal.accelerator,
+                "pue": _pue("value") if r.boundary == "facility" else 1.0,
+                "out_of_study": validated()}}
+
+
+def sourced(r: estimate.Request, model: chain.LLM | None = None) -> dict[str, Any]:
+    """The chain with its sourced factors alone: ``low`` and ``high`` span every corner of the sourced ranges
+    (not a probability interval: ``interval`` is None)."""
+    return {**estimate.estimate(r, model), "method": "sourced", "interval": None,
+            "range": "every corner of the sourced factors' ranges"}
+

@@ -1,0 +1,69 @@
+"""The ``estimate`` command's default: the chain calibrated on every measurement, with a central 80 % interval
+(infertrends/calibrated.py), checked against hand calculations written here."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+RESNET_A100 = ["--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
+               "--gflops", "7.6", "--params-billions", "0.0256", "--json"]
+
+
+def cli(*args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def node():
+    return cli(*RESNET_A100, "--boundary", "node")
+
+
+def test_node_estimate_is_the_fitted_node_power_times_the_calibrated_seconds_by_hand(node):
+    # ResNet-50 at INT8 on one A100 (624 TOPS, 400 W TDP), batch 256, f_c 0.47: the chain's seconds per image are
+    # 7.6e9 / (0.47 x 624e12); the fitted node power is host + W per W x 400 W, times the vision speed factor
+    seconds = 7.6e9 / (0.47 * 624e12)
+    cal = node["calibration"]
+    assert node["sourced_chain"]["seconds_per_unit"] == pytest.approx(seconds, rel=1e-9)
+    watts = cal["host_watts_per_server"] + cal["watts_per_watt_of_tdp"] * 400.0
+    assert node["joules_per_unit"] == pytest.approx(watts * seconds * cal["speed_factor"], rel=1e-9)
+    assert node["method"] == "calibrated" and node["interval"] == 0.8 and cal["speed_fitted_on"] == "vision"
+    assert node["low"] < node["joules_per_unit"] < node["high"]
+    # a server's fixed part and a share of TDP near one: what MLPerf's busy Offline servers draw
+    assert 100 < cal["host_watts_per_server"] < 1000 and 0.5 < cal["watts_per_watt_of_tdp"] < 1.5
+
+
+def test_facility_is_the_node_times_the_industry_average_pue(node):
+    # Uptime Institute: "In 2023, industry average PUE stood at 1.58"; the interval widens with the PUE range
+    fac = cli(*RESNET_A100, "--boundary", "facility")
+    assert fac["joules_per_unit"] == pytest.approx(node["joules_per_unit"] * 1.58, rel=1e-9)
+    assert fac["high"] / fac["low"] >= node["high"] / node["low"]
+
+
+def test_accelerator_boundary_is_the_chain_times_the_fitted_factor():
+    acc = cli(*RESNET_A100, "--boundary", "accelerator")
+    factor = acc["calibration"]["accelerator_factor"]
+    assert acc["joules_per_unit"] == pytest.approx(acc["sourced_chain"]["joules_per_unit"] * factor, rel=1e-9)
+
+
+def test_a_system_on_module_has_no_host_part():
+    jetson = cli("--workload", "vision", "--accelerator", "NVIDIA Jetson AGX Orin 64GB", "--precision", "int8",
+                 "--batch", "8", "--gflops", "7.6", "--boundary", "node", "--json")
+    assert jetson["calibration"]["host_watts_per_server"] == 0.0
+
+
+def test_more_than_one_server_counts_a_host_each(node):
+    # 16 accelerators: the measured servers hold at most 8, so two hosts
+    big = cli(*RESNET_A100, "--boundary", "node", "--count", "16", "--batch", "4096")
+    assert big["calibration"]["servers"] == 2
+
+
+def test_the_interval_meets_the_issues_bar_out_of_study(node):
+    # issue 20: held out, 70-90 % of measurements inside the 80 % interval, median factor <= 1.5, bias within x1.25
+    oos = node["calibration"]["out_of_study"]
+    assert 0.70 <= oos["coverage"] <= 0.90 and oos["median_factor"] <= 1.5 and 0.8 <= oos["bias"] <= 1.25
