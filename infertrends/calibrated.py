@@ -91,10 +91,18 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
     hw = estimate.hardware_for(r)
     nodes = math.ceil(r.count / f.node_accelerators)
     speed_from = r.workload if r.workload in f.calibration.speed else SPEED_PROXY.get(r.workload, "*")
-    case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=hw.tdp_watts * r.count, nodes=nodes,
-                              chain_seconds=base["seconds_per_unit"], boundary=node_r.boundary,
-                              chain=base["joules_per_unit"])])
-    j = float(validation.predict(f.calibration, case).iloc[0])
+    framework = src["bound"] == "framework"
+    host = 0.0 if hw.name in validation.SYSTEM_ON_MODULE else f.calibration.host_watts * nodes
+    if framework:
+        # outside what the calibration was fitted on (serving engines): the accelerators' energy of the chain's
+        # activity model with the measured framework floor, plus the fitted host at the node
+        acc = estimate.estimate(replace(r, boundary="accelerator"), model, spread=False)
+        j = acc["joules_per_unit"] + (host * acc["seconds_per_unit"] if node_r.boundary == "node" else 0.0)
+    else:
+        case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=hw.tdp_watts * r.count,
+                                  nodes=nodes, chain_seconds=base["seconds_per_unit"], boundary=node_r.boundary,
+                                  chain=base["joules_per_unit"])])
+        j = float(validation.predict(f.calibration, case).iloc[0])
     errors = f.errors
     if r.boundary == "facility":
         j *= _pue("value")
@@ -104,7 +112,7 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
     if not all(math.isfinite(x) and x > 0 for x in (j, low, high)):
         raise chain.ChainError("the estimate is not a finite number: an input is out of range")
     cal = f.calibration
-    k = cal.speed.get(speed_from, cal.speed["*"])
+    k = 1.0 if framework else cal.speed.get(speed_from, cal.speed["*"])
     own = ("joules_per_unit", "low", "high", "seconds_per_unit", "accelerator_power_fraction_of_tdp", "factors")
     return {**{key: v for key, v in src.items() if key not in own}, "method": "calibrated", "joules_per_unit": j,
             "low": low, "high": high, "interval": validation.INTERVAL, "seconds_per_unit": src["seconds_per_unit"] * k,
@@ -114,8 +122,11 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
                 "fitted_on": f"{f.cases} measurements from {f.studies} studies (MLPerf Inference power rounds, "
                              "ML.ENERGY leaderboards)",
                 "speed_factor": k,
-                "speed_fitted_on": speed_from if speed_from != "*" else "every workload (none of its own)",
-                "host_watts_per_server": cal.host_watts if hw.name not in validation.SYSTEM_ON_MODULE else 0.0,
+                "speed_fitted_on": ("not applied: the step is framework-bound, outside the measurements (serving "
+                                    "engines); the chain's activity model and measured eager overhead instead"
+                                    if framework else speed_from if speed_from != "*"
+                                    else "every workload (none of its own)"),
+                "host_watts_per_server": host / nodes,
                 "servers": nodes, "watts_per_watt_of_tdp": cal.watts_per_tdp, "accelerator_factor": cal.accelerator,
                 "pue": _pue("value") if r.boundary == "facility" else 1.0,
                 "out_of_study": validated()}}

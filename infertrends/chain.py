@@ -223,6 +223,7 @@ class Step:
     bytes: float  # bytes moved from memory in the step
     units: float  # units of work the step completes (images, sequences, tokens)
     memory_needed: float = 0.0  # bytes resident in memory (weights + KV cache) during the step
+    overhead_seconds: float = 0.0  # least time the framework takes to issue the step (eager runtime)
 
 
 @dataclass(frozen=True)
@@ -435,7 +436,7 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
         t_memory = step.bytes / (np.asarray(memory_fraction, dtype=float) * hw.bandwidth_gb_s * 1e9 * hw.count)
     else:
         t_memory = np.zeros_like(t_compute)
-    t = np.maximum(t_compute, t_memory)
+    t = np.maximum(np.maximum(t_compute, t_memory), step.overhead_seconds)
     u_c = step.flops / (t * peak)
     u_m = step.bytes / (t * hw.bandwidth_gb_s * 1e9 * hw.count) if hw.bandwidth_gb_s else np.zeros_like(t)
     if power_fraction is not None:
@@ -445,7 +446,8 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
         pf = np.minimum(1.0, idle + (1.0 - idle) * (u_c + np.asarray(memory_power, dtype=float) * u_m))
     acc = pf * hw.tdp_watts * hw.count * t / step.units
     node = acc * np.asarray(host_overhead, dtype=float)
-    return dict(seconds=t, memory_bound=t_memory > t_compute, compute_use=u_c, memory_use=u_m, power_fraction=pf,
+    return dict(seconds=t, memory_bound=t_memory > t_compute,
+                framework_bound=step.overhead_seconds > np.maximum(t_compute, t_memory), compute_use=u_c, memory_use=u_m, power_fraction=pf,
                 accelerator=acc, node=node, facility=node * np.asarray(pue, dtype=float))
 
 
@@ -454,7 +456,8 @@ def run(step: Step, hw: Hardware, f: Factors) -> Result:
     e = energy(step, hw, f.compute_fraction, f.memory_fraction, f.idle_fraction, f.memory_power, f.host_overhead,
                f.pue, f.roofline, f.power_fraction)
     return Result(joules={b: float(e[b]) for b in BOUNDARIES}, seconds_per_unit=float(e["seconds"]) / step.units,
-                  bound="memory" if bool(e["memory_bound"]) else "compute", compute_use=float(e["compute_use"]),
+                  bound="framework" if bool(e["framework_bound"]) else "memory" if bool(e["memory_bound"]) else "compute",
+                  compute_use=float(e["compute_use"]),
                   memory_use=float(e["memory_use"]) if hw.bandwidth_gb_s else None,
                   accelerator_watts=float(e["power_fraction"]) * hw.tdp_watts,
                   power_fraction=float(e["power_fraction"]))

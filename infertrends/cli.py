@@ -133,6 +133,12 @@ the calibration's out-of-study errors; out of study it is within the factor, bia
 --json prints under calibration.out_of_study. --method sourced prints the chain with its sourced
 factors alone; its low and high span every corner of their sourced ranges (not a probability).
 
+Compute fractions: BF16, FP16, FP8 and INT8 from sourced utilisation studies; FP32 (on the FP32
+peak) and TF32 (on the dense TF32 tensor peak) from published ResNet-50 inference throughputs
+(NVIDIA DeepLearningExamples). --runtime eager adds plain PyTorch's framework floor per step; such
+a framework-bound step is outside the calibration's measurements, so --method calibrated prices it
+with the chain's activity model and the fitted host instead (the JSON says so).
+
 Units: vision = image; encoder = sequence; llm-prefill = input token; llm-decode = output token;
 llm-query = one query (prefill of the input + decode of the output).
 Architecture defaults (when --layers/--kv-heads/--head-dim are absent): layers and attention width
@@ -205,6 +211,10 @@ def add_estimate_parser(sub: Any) -> None:
                    help="with --accelerator custom: idle power, W (default: the sourced generic share of TDP)")
     p.add_argument("--boundary", choices=chain.BOUNDARIES,
                    help="accelerator (board), node (server) or facility (with PUE) (required)")
+    p.add_argument("--runtime", choices=("optimized", "eager"), default="optimized",
+                   help="optimized: a serving engine (TensorRT, vLLM), no framework floor (default); eager: plain "
+                        "PyTorch/transformers, a step takes at least its layers x the seconds per layer measured "
+                        "where PyTorch's overhead binds (needs --layers for vision and for an encoder given by FLOPs)")
     p.add_argument("--method", choices=("calibrated", "sourced"), default="calibrated",
                    help="calibrated on the book's measurements, with a central 80%% interval (default), or the "
                         "chain with its sourced factors alone, with their range")
@@ -232,7 +242,8 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
                            input_tokens=args.input_tokens, output_tokens=args.output_tokens, cap_batch=args.cap_batch,
                            n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim,
                            peak_tflops=args.peak_tflops, bandwidth_gb_s=args.bandwidth_gbs, memory_gb=args.memory_gb,
-                           tdp_watts=args.tdp_watts, idle_watts=args.idle_watts, tensor_parallel=args.tensor_parallel)
+                           tdp_watts=args.tdp_watts, idle_watts=args.idle_watts, tensor_parallel=args.tensor_parallel,
+                           runtime=args.runtime)
     try:
         out = (calibrated.calibrated if args.method == "calibrated" else calibrated.sourced)(req)
     except chain.ChainError as err:

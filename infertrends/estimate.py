@@ -15,6 +15,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+import infertrends.achieved as achieved
 import infertrends.chain as chain
 
 #: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
@@ -56,7 +57,10 @@ def memory_power(idle_fraction: float, memory_fraction: float, which: str = "val
 
 
 def value_of(slot: str, end: str, precision: str) -> tuple[float, str]:
-    """A factor's value at one end of its sourced range (``value``, ``low``, ``high``) and its source."""
+    """A factor's value at one end of its sourced range (``value``, ``low``, ``high``) and its source.  The
+    compute fraction at FP32 and TF32 comes from inference throughputs (:mod:`infertrends.achieved`)."""
+    if slot == "compute_fraction" and precision in achieved.PRECISIONS:
+        return achieved.compute_fraction(precision, end)
     key, col = FACTOR_SOURCES[slot][end]
     return chain.sourced(key, slot, precision=precision, which=col), f"{key} ({col})" if col != "value" else key
 
@@ -137,6 +141,9 @@ class Request:
     # accelerators per copy of the model (tensor parallel); the other count / tensor_parallel copies are
     # replicas, each serving batch / replicas. None: all ``count`` accelerators hold one copy
     tensor_parallel: int | None = None
+    # "optimized" (a serving engine: no framework floor) or "eager" (plain PyTorch: a step takes at least its
+    # layers x the measured seconds per layer, :func:`achieved.eager_seconds_per_layer`)
+    runtime: str = "optimized"
 
 
 #: The ``--accelerator`` value of an accelerator described on the command line.
@@ -191,9 +198,31 @@ def _model(r: Request) -> chain.LLM:
                      n_layers=r.n_layers, kv_elements_per_layer=kv).with_defaults()
 
 
+#: The runtimes of ``--runtime``.
+RUNTIMES: tuple[str, ...] = ("optimized", "eager")
+
+
+def eager_overhead(m: chain.LLM | None, r: Request) -> float:
+    """Seconds the eager runtime takes at least per step: layers x the measured seconds per layer (a CNN's for
+    vision, a transformer's otherwise); 0 for the optimized runtime."""
+    if r.runtime == "optimized":
+        return 0.0
+    layers = r.n_layers if r.n_layers is not None else (m.n_layers if m is not None else None)
+    if layers is None:
+        raise chain.ChainError(f"--runtime eager needs --layers for --workload {r.workload} (the network's weight "
+                               "layers, e.g. 50 for ResNet-50, 24 for BERT-Large)")
+    return float(layers) * achieved.eager_seconds_per_layer("cnn" if r.workload == "vision" else "transformer")
+
+
 def steps_for(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
     """The steps of one unit of ``r``'s work with the language model ``m`` (None for vision and for an
-    encoder given by its FLOPs), and how many of each step's units one unit of work needs."""
+    encoder given by its FLOPs), and how many of each step's units one unit of work needs (each with the
+    eager runtime's least seconds per step, :func:`eager_overhead`)."""
+    over = eager_overhead(m, r)
+    return [(replace(s, overhead_seconds=over), n) for s, n in _steps(m, r, batch)]
+
+
+def _steps(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
     if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None):
         params = (r.params_billions or 0.0) * 1e3
         return [(chain.step_dense(r.gflops, params, r.precision, batch), 1.0)]
@@ -255,6 +284,8 @@ def check(r: Request) -> None:
         raise chain.ChainError(f"--workload must be one of {', '.join(chain.WORKLOADS)}")
     if r.boundary not in chain.BOUNDARIES:
         raise chain.ChainError(f"--boundary must be one of {', '.join(chain.BOUNDARIES)}")
+    if r.runtime not in RUNTIMES:
+        raise chain.ChainError(f"--runtime must be one of {', '.join(RUNTIMES)}")
     for name in ("count", "batch", "gflops", "params_billions", "active_params_billions", "input_tokens",
                  "output_tokens", "n_layers", "kv_heads", "head_dim", *CUSTOM_OPTIONS):
         v = getattr(r, name)
@@ -319,6 +350,7 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(ends), high=max(ends),
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
+        runtime=r.runtime,
         seconds_per_unit=seconds,
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},

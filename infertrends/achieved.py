@@ -1,0 +1,86 @@
+"""What inference measurements say about achieved speed, where the chain has no other source.
+
+* **FP32 and TF32 compute fractions**: published ResNet-50 v1.5 inference throughputs of framework benchmarks
+  (NVIDIA DeepLearningExamples: PyTorch, TensorFlow, PaddlePaddle; batch 256, no TensorRT) times the book's
+  FLOPs per image, over the accelerator's dense peak at the precision (FP32: the FP32 peak; TF32: the dense
+  TF32 tensor peak).  Central value: the geometric mean of the rows; low and high: the least and the most.
+* **Eager framework overhead** (``--runtime eager``): a plain PyTorch pipeline cannot launch kernels faster than
+  its host issues them, so a step takes at least its layers x the seconds per layer measured where the
+  overhead binds: a transformer layer from eager Llama-7B decode at batch 1 (PyTorch's "GPT, Fast" blog),
+  a CNN layer from ResNet-50 at batch 1 in PyTorch (its latency is the same on a V100 and a T4 of half the
+  bandwidth and FP32 peak: the framework, not the GPU, sets it).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import infertrends.chain as chain
+import infertrends.data as data
+
+#: Throughputs of ResNet-50 v1.5 (keys of external_values.csv): the accelerator (accelerator_specs.csv) and the
+#: precision each was measured at.
+THROUGHPUTS: dict[str, tuple[str, str]] = {
+    "throughput_resnet50_v100_fp32_pytorch": ("Tesla V100", "fp32"),
+    "throughput_resnet50_t4_fp32_pytorch": ("T4", "fp32"),
+    "throughput_resnet50_v100_fp32_tf1": ("Tesla V100", "fp32"),
+    "throughput_resnet50_t4_fp32_tf1": ("T4", "fp32"),
+    "throughput_resnet50_a100_tf32_tf1": ("A100", "tf32"),
+    "throughput_resnet50_a100_tf32_paddle": ("NVIDIA A100 SXM 80GB", "tf32"),
+}
+
+#: ResNet-50's FLOPs per image as the book counts them (data/vision.csv, the thesis's Table A.3: 7.6 GFLOPs;
+#: v1.5 has slightly more, so the fractions below are slightly low).
+RESNET50 = "ResNet-50"
+
+#: Precisions whose compute fraction comes from these inference measurements.
+PRECISIONS: tuple[str, ...] = ("fp32", "tf32")
+
+#: Layers of the networks the overheads were measured on: ResNet-50's 50 weight layers (He et al. 2016,
+#: arXiv:1512.03385, Table 1); Llama-7B's 32 transformer layers (gpt-fast's 7B configuration, Llama 2 7B's).
+RESNET50_LAYERS = 50
+LLAMA7B = "Llama 2 7B"
+
+EAGER_CNN_KEYS = ("latency_resnet50_v100_fp32_pytorch_batch1", "latency_resnet50_t4_fp32_pytorch_batch1")
+EAGER_TRANSFORMER_KEY = "tokens_per_second_llama7b_eager_a100"
+
+
+def _resnet50_gflops() -> float:
+    v = data.load("vision")
+    return float(v.loc[v["model"] == RESNET50, "gflops"].iloc[0])
+
+
+def fractions(precision: str) -> dict[str, float]:
+    """The achieved fraction of the dense peak at ``precision`` of each throughput measured at it."""
+    specs = chain.spec_table().set_index("accelerator")
+    g = _resnet50_gflops()
+    out = {}
+    for key, (acc, prec) in THROUGHPUTS.items():
+        if prec != precision:
+            continue
+        images = float(data.external(key)["value"])
+        out[key] = images * g * 1e9 / (float(specs.loc[acc, chain.PEAK_QUANTITY[prec]]) * 1e12)
+    return out
+
+
+def compute_fraction(precision: str, end: str = "value") -> tuple[float, str]:
+    """The compute fraction at ``precision`` (``value``: geometric mean; ``low``/``high``: least/most) and
+    where it comes from."""
+    f = fractions(precision)
+    if not f:
+        raise chain.ChainError(f"no inference measurement at {precision}")
+    v = {"value": float(np.exp(np.mean(np.log(list(f.values()))))), "low": min(f.values()),
+         "high": max(f.values())}[end]
+    return v, f"ResNet-50 inference throughputs at {precision} ({', '.join(f)})"
+
+
+def eager_seconds_per_layer(kind: str) -> float:
+    """Seconds per layer per step that eager PyTorch takes where its overhead binds: ``transformer`` (one token
+    of Llama-7B decode at batch 1) or ``cnn`` (one ResNet-50 image at batch 1, the mean of V100 and T4)."""
+    if kind == "transformer":
+        layers = chain.llm(LLAMA7B).n_layers
+        return 1.0 / (float(data.external(EAGER_TRANSFORMER_KEY)["value"]) * float(layers))
+    if kind == "cnn":
+        ms = np.mean([float(data.external(k)["value"]) for k in EAGER_CNN_KEYS])
+        return float(ms) / 1e3 / RESNET50_LAYERS
+    raise ValueError(kind)
