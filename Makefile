@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf
+.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -22,6 +22,7 @@ help:
 	@echo "make recount              recount Table A.3's FLOPs from model definitions into data/recount/ (own venv, PyTorch)"
 	@echo "make recount-check        recount a few models and compare with the committed data/recount/"
 	@echo "make import-mlperf SRC=<folder>   import every MLPerf Inference power result from snapshots into data/mlperf/"
+	@echo "make import-power-cap SRC=<folder>   import MLPerf v4.1's H200 server at default power and capped into data/mlperf/power_cap.csv"
 	@echo "make chromium             install Debian's chromium and poppler-utils if missing (browser tests, PDF)"
 	@echo "make clean                remove build/, book/_build/ and runs/"
 	@echo "make help                 this list"
@@ -82,6 +83,11 @@ import-mlperf:
 	@test -n "$(SRC)" || (echo "usage: make import-mlperf SRC=<folder holding snapshots of MLCommons' result repositories>"; \
 	  echo "(see mlperf/importer.py for which repositories and commits)"; exit 2)
 	$(PYTHON) mlperf/importer.py "$(SRC)"
+
+import-power-cap:
+	@test -n "$(SRC)" || (echo "usage: make import-power-cap SRC=<folder holding a snapshot of mlcommons/inference_results_v4.1>"; \
+	  exit 2)
+	$(PYTHON) mlperf/power_cap.py "$(SRC)"
 
 datadict: $(STAMP)
 	$(BIN)/python -m infertrends datadict

@@ -4,6 +4,10 @@
   (NVIDIA DeepLearningExamples: PyTorch, TensorFlow, PaddlePaddle; batch 256, no TensorRT) times the book's
   FLOPs per image, over the accelerator's dense peak at the precision (FP32: the FP32 peak; TF32: the dense
   TF32 tensor peak).  Central value: the geometric mean of the rows; low and high: the least and the most.
+* **Throughput under a power limit**: MLPerf Inference v4.1's 8x H200 server at its default power (700 W TDP)
+  and capped (MaxQ), per benchmark (``data/mlperf/power_cap.csv``, imported by script): the exponent a of
+  throughput ratio = (limit / TDP) ** a.  A calibration on that one server, against the TDP (a lower bound
+  where the uncapped run drew less); the MaxQ runs were also retuned (batch sizes), not only capped.
 * **Eager framework overhead** (``--runtime eager``): a plain PyTorch pipeline cannot launch kernels faster than
   its host issues them, so a step takes at least its layers x the seconds per layer measured where the
   overhead binds: a transformer layer from eager Llama-7B decode at batch 1 (PyTorch's "GPT, Fast" blog),
@@ -84,3 +88,20 @@ def eager_seconds_per_layer(kind: str) -> float:
         ms = np.mean([float(data.external(k)["value"]) for k in EAGER_CNN_KEYS])
         return float(ms) / 1e3 / RESNET50_LAYERS
     raise ValueError(kind)
+
+
+def cap_exponents() -> dict[str, float]:
+    """Per benchmark of ``data/mlperf/power_cap.csv``: ln(capped / default throughput) / ln(limit / TDP)."""
+    pc = data.load_mlperf("mlperf_power_cap")
+    tdp = chain.spec_table().set_index("accelerator")["tdp_watts"]
+    out = {}
+    for _, r in pc.iterrows():
+        ratio = r["capped_samples_per_second"] / r["default_samples_per_second"]
+        out[r["model"]] = float(np.log(ratio) / np.log(r["power_limit_watts"] / float(tdp[r["accelerator"]])))
+    return out
+
+
+def cap_exponent(end: str = "value") -> float:
+    """The throughput-vs-power-limit exponent: the median over the benchmarks (``low``/``high``: least/most)."""
+    a = list(cap_exponents().values())
+    return {"value": float(np.median(a)), "low": min(a), "high": max(a)}[end]

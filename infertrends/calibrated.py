@@ -81,6 +81,20 @@ def _pue(end: str) -> float:
     return chain.sourced(key, "pue", which=col)
 
 
+def _capped_seconds(r: estimate.Request, node_r: estimate.Request, base: dict[str, Any], hw: chain.Hardware,
+                    model: chain.LLM | None) -> float:
+    """The chain's seconds per unit under ``r``'s power limit, as the calibrated node power sees it: the fitted
+    node power treats busy accelerators as drawing in proportion to their TDP, so a compute-bound step under a
+    limit below TDP takes (TDP / limit) ** a longer (the exponent of MLPerf's capped runs); a memory-bound step
+    keeps the chain's own time (it slows only where its modelled draw exceeds the limit)."""
+    if hw.power_cap_watts is None:
+        return float(base["seconds_per_unit"])
+    free = estimate.estimate(replace(node_r, power_cap_watts=None), model, spread=False)
+    if free["bound"] != "compute":
+        return float(base["seconds_per_unit"])
+    return float(free["seconds_per_unit"]) * (hw.tdp_watts / hw.power_cap_watts) ** hw.cap_exponent
+
+
 def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str, Any]:
     """The calibrated Joules per unit of ``r`` with its central 80 % interval; the chain with sourced factors
     alone under ``sourced_chain``; what the calibration was fitted on under ``calibration``."""
@@ -92,6 +106,8 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
     nodes = math.ceil(r.count / f.node_accelerators)
     speed_from = r.workload if r.workload in f.calibration.speed else SPEED_PROXY.get(r.workload, "*")
     framework = src["bound"] == "framework"
+    seconds = float(src["seconds_per_unit"])
+    limit = min(hw.tdp_watts, hw.power_cap_watts or hw.tdp_watts)  # the fitted W per W of TDP applies to the limit
     host = 0.0 if hw.name in validation.SYSTEM_ON_MODULE else f.calibration.host_watts * nodes
     if framework:
         # outside what the calibration was fitted on (serving engines): the accelerators' energy of the chain's
@@ -99,8 +115,9 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
         acc = estimate.estimate(replace(r, boundary="accelerator"), model, spread=False)
         j = acc["joules_per_unit"] + (host * acc["seconds_per_unit"] if node_r.boundary == "node" else 0.0)
     else:
-        case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=hw.tdp_watts * r.count,
-                                  nodes=nodes, chain_seconds=base["seconds_per_unit"], boundary=node_r.boundary,
+        seconds = _capped_seconds(r, node_r, base, hw, model)
+        case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=limit * r.count, nodes=nodes,
+                                  chain_seconds=seconds, boundary=node_r.boundary,
                                   chain=base["joules_per_unit"])])
         j = float(validation.predict(f.calibration, case).iloc[0])
     errors = f.errors
@@ -115,7 +132,7 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
     k = 1.0 if framework else cal.speed.get(speed_from, cal.speed["*"])
     own = ("joules_per_unit", "low", "high", "seconds_per_unit", "accelerator_power_fraction_of_tdp", "factors")
     return {**{key: v for key, v in src.items() if key not in own}, "method": "calibrated", "joules_per_unit": j,
-            "low": low, "high": high, "interval": validation.INTERVAL, "seconds_per_unit": src["seconds_per_unit"] * k,
+            "low": low, "high": high, "interval": validation.INTERVAL, "seconds_per_unit": seconds * k,
             "sourced_chain": {**{key: src[key] for key in own},
                               "range": "low-high: every corner of the sourced factors' ranges"},
             "calibration": {
@@ -129,6 +146,7 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
                 "host_watts_per_server": host / nodes,
                 "servers": nodes, "watts_per_watt_of_tdp": cal.watts_per_tdp, "accelerator_factor": cal.accelerator,
                 "pue": _pue("value") if r.boundary == "facility" else 1.0,
+                "power_cap_exponent": hw.cap_exponent if hw.power_cap_watts is not None else None,
                 "out_of_study": validated()}}
 
 

@@ -124,6 +124,10 @@ class Hardware:
     memory_gb: float | None = None
     idle_watts: float | None = None
     count: int = 1
+    # a power limit per accelerator below TDP (W): a step that would draw more runs at the limit, its time
+    # stretched by (uncapped power / limit) ** cap_exponent (see :func:`energy`)
+    power_cap_watts: float | None = None
+    cap_exponent: float = 0.0
 
     @property
     def gflops_per_watt(self) -> float:
@@ -444,6 +448,12 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     else:
         idle = hw.idle_watts / hw.tdp_watts if hw.idle_watts is not None else np.asarray(idle_fraction, dtype=float)
         pf = np.minimum(1.0, idle + (1.0 - idle) * (u_c + np.asarray(memory_power, dtype=float) * u_m))
+        if hw.power_cap_watts is not None:
+            # under a power limit the clocks drop: the step draws the limit and takes longer, by the measured
+            # throughput-vs-limit exponent (infertrends.achieved.cap_exponent)
+            cap = hw.power_cap_watts / hw.tdp_watts
+            stretch = np.where(pf > cap, (pf / cap) ** hw.cap_exponent, 1.0)
+            t, u_c, u_m, pf = t * stretch, u_c / stretch, u_m / stretch, np.minimum(pf, cap)
     acc = pf * hw.tdp_watts * hw.count * t / step.units
     node = acc * np.asarray(host_overhead, dtype=float)
     return dict(seconds=t, memory_bound=t_memory > t_compute,

@@ -211,6 +211,10 @@ def add_estimate_parser(sub: Any) -> None:
                    help="with --accelerator custom: idle power, W (default: the sourced generic share of TDP)")
     p.add_argument("--boundary", choices=chain.BOUNDARIES,
                    help="accelerator (board), node (server) or facility (with PUE) (required)")
+    p.add_argument("--power-cap-watts", type=_positive(float),
+                   help="power limit per accelerator, W, at most its TDP (nvidia-smi -pl; MLPerf MaxQ): a step that "
+                        "would draw more runs at the limit and slower, by the exponent fitted on MLPerf v4.1's "
+                        "capped and uncapped H200 server")
     p.add_argument("--runtime", choices=("optimized", "eager"), default="optimized",
                    help="optimized: a serving engine (TensorRT, vLLM), no framework floor (default); eager: plain "
                         "PyTorch/transformers, a step takes at least its layers x the seconds per layer measured "
@@ -243,7 +247,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
                            n_layers=args.layers, kv_heads=args.kv_heads, head_dim=args.head_dim,
                            peak_tflops=args.peak_tflops, bandwidth_gb_s=args.bandwidth_gbs, memory_gb=args.memory_gb,
                            tdp_watts=args.tdp_watts, idle_watts=args.idle_watts, tensor_parallel=args.tensor_parallel,
-                           runtime=args.runtime)
+                           runtime=args.runtime, power_cap_watts=args.power_cap_watts)
     try:
         out = (calibrated.calibrated if args.method == "calibrated" else calibrated.sourced)(req)
     except chain.ChainError as err:

@@ -669,8 +669,39 @@ MLPERF_COUNTS = TableSpec(
     ),
 )
 
+MLPERF_POWER_CAP = TableSpec(
+    name="mlperf_power_cap",
+    filename="mlperf/power_cap.csv",
+    title="One MLPerf server run at its GPUs' default power and under a power limit, per benchmark (written by "
+          "`make import-power-cap`)",
+    key=("round", "capped_system", "model", "scenario"),
+    columns=(
+        MLPERF_ROUND,
+        Column("submitter", "str", "submitter"),
+        Column("accelerator", "str", "the accelerator as `accelerator_specs.csv` names it"),
+        Column("accelerators", "int", "accelerators in the server", "count", positive=True),
+        Column("model", "str", "MLPerf model (results folder)"),
+        Column("scenario", "enum", "LoadGen scenario", allowed=("Offline",)),
+        Column("default_system", "str", "the run at the default power limit (MaxP)"),
+        Column("capped_system", "str", "the run under a power limit (MaxQ)"),
+        Column("default_samples_per_second", "float", "Offline throughput at the default power limit, as LoadGen "
+               "printed it", "samples/s", positive=True),
+        Column("capped_samples_per_second", "float", "Offline throughput under the power limit, as printed",
+               "samples/s", positive=True),
+        Column("power_limit_watts", "float", "power limit per GPU the capped run set (its configuration's "
+               "`power_limit`)", "W", positive=True),
+        Column("source_repo", "str", "repository read"),
+        Column("source_commit", "str", "commit read", pattern=r"[0-9a-f]{40}"),
+        Column("default_log", "str", "summary log of the default run"),
+        Column("capped_log", "str", "summary log of the capped run"),
+        Column("config_file", "str", "configuration file holding the power limit"),
+        Column("script_sha256", "str", "SHA-256 of `mlperf/power_cap.py` that wrote the row", pattern=r"[0-9a-f]{64}"),
+    ),
+)
+
 #: Files written by `make import-mlperf` from MLCommons' published tables (committed; read without them).
-MLPERF_SPECS: dict[str, TableSpec] = {s.name: s for s in (MLPERF_ROUNDS, MLPERF_POWER, MLPERF_COUNTS)}
+MLPERF_SPECS: dict[str, TableSpec] = {s.name: s for s in (MLPERF_ROUNDS, MLPERF_POWER, MLPERF_COUNTS,
+                                                          MLPERF_POWER_CAP)}
 
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
                                                              ACCELERATOR_SPECS, LLM_ARCH)}

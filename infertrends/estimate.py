@@ -144,6 +144,8 @@ class Request:
     # "optimized" (a serving engine: no framework floor) or "eager" (plain PyTorch: a step takes at least its
     # layers x the measured seconds per layer, :func:`achieved.eager_seconds_per_layer`)
     runtime: str = "optimized"
+    # a power limit per accelerator (W), at most its TDP (``nvidia-smi -pl``; MLPerf's MaxQ runs)
+    power_cap_watts: float | None = None
 
 
 #: The ``--accelerator`` value of an accelerator described on the command line.
@@ -157,7 +159,22 @@ def _option(name: str) -> str:
 
 
 def hardware_for(r: Request) -> chain.Hardware:
-    """The accelerator of ``r``: one of the data, or one described by the custom options."""
+    """The accelerator of ``r`` (one of the data, or one described by the custom options), under its power limit
+    where ``r`` sets one."""
+    hw = _hardware(r)
+    if r.power_cap_watts is None:
+        return hw
+    if r.power_cap_watts > hw.tdp_watts:
+        raise chain.ChainError(f"--power-cap-watts ({r.power_cap_watts:g} W) is above the TDP of {hw.name} "
+                               f"({hw.tdp_watts:g} W), its default limit: omit it or lower it")
+    idle = hw.idle_watts if hw.idle_watts is not None else value_of("idle_fraction", "value", r.precision)[0] * hw.tdp_watts
+    if r.power_cap_watts <= idle:
+        raise chain.ChainError(f"--power-cap-watts ({r.power_cap_watts:g} W) must be above the idle power of "
+                               f"{hw.name} ({idle:g} W)")
+    return replace(hw, power_cap_watts=float(r.power_cap_watts), cap_exponent=achieved.cap_exponent())
+
+
+def _hardware(r: Request) -> chain.Hardware:
     given = [n for n in CUSTOM_OPTIONS if getattr(r, n) is not None]
     if r.accelerator != CUSTOM:
         if given:
@@ -287,7 +304,7 @@ def check(r: Request) -> None:
     if r.runtime not in RUNTIMES:
         raise chain.ChainError(f"--runtime must be one of {', '.join(RUNTIMES)}")
     for name in ("count", "batch", "gflops", "params_billions", "active_params_billions", "input_tokens",
-                 "output_tokens", "n_layers", "kv_heads", "head_dim", *CUSTOM_OPTIONS):
+                 "output_tokens", "n_layers", "kv_heads", "head_dim", "power_cap_watts", *CUSTOM_OPTIONS):
         v = getattr(r, name)
         if v is not None and (not math.isfinite(v) or v <= 0):
             raise chain.ChainError(f"{_option(name)} must be a positive number, got {v!r}")
@@ -350,7 +367,7 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(ends), high=max(ends),
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
-        runtime=r.runtime,
+        runtime=r.runtime, power_cap_watts=r.power_cap_watts,
         seconds_per_unit=seconds,
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},

@@ -144,7 +144,8 @@ def test_estimate_help_documents_the_interface():
                    "--active-params-billions", "--input-tokens", "--output-tokens", "--cap-batch", "--boundary",
                    "--json", "--list-accelerators", "vision,encoder,llm-prefill,llm-decode,llm-query",
                    "--peak-tflops", "--bandwidth-gbs", "--memory-gb", "--tdp-watts", "--idle-watts", "custom",
-                   "--tensor-parallel", "--method", "calibrated,sourced", "80 % interval",
+                   "--tensor-parallel", "--method", "calibrated,sourced", "80 % interval", "--power-cap-watts",
+                   "--runtime", "optimized,eager",
                    "fp32,tf32,fp16,bf16,fp8,int8", "accelerator,node,facility"):
         assert option in proc.stdout, option
 

@@ -295,3 +295,20 @@ def test_estimates_of_an_import_row_by_hand():
     assert row["chain_batch_spread"] < 1.01
     assert mlperf._precision("int8,fp16") == "int8" and mlperf._precision("float8") == "fp8"
     assert len(e) >= 40 and e["thesis_ratio"].notna().all()
+
+
+def test_power_cap_pairs_are_written_by_the_current_script_and_read_as_printed():
+    import hashlib
+
+    pc = data.load_mlperf("mlperf_power_cap")
+    script = Path(__file__).resolve().parents[1] / "mlperf" / "power_cap.py"
+    assert (pc["script_sha256"] == hashlib.sha256(script.read_bytes()).hexdigest()).all(), (
+        "mlperf/power_cap.py changed since data/mlperf/power_cap.csv was written: run `make import-power-cap`")
+    # typed here from the v4.1 logs (Samples per second) and configurations (power_limit)
+    by = pc.set_index("model")
+    for model, (default, capped, limit) in {"resnet50": (756960, 556234, 350), "llama2-70b-99": (107.477, 86.7369, 500),
+                                            "stable-diffusion-xl": (17.4186, 13.202, 450)}.items():
+        row = by.loc[model]
+        assert (row["default_samples_per_second"], row["capped_samples_per_second"], row["power_limit_watts"]) == (
+            default, capped, limit)
+    assert len(pc) == 8 and (pc["capped_samples_per_second"] < pc["default_samples_per_second"]).all()

@@ -67,3 +67,59 @@ def test_eager_vision_needs_its_layers():
     proc = cli("--workload", "vision", "--accelerator", "NVIDIA L4", "--precision", "fp16", "--batch", "1",
                "--gflops", "7.6", "--boundary", "node", "--runtime", "eager")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--runtime eager needs --layers" in proc.stderr
+
+
+# --- power limit -------------------------------------------------------------------------------------------
+
+#: MLPerf Inference v4.1, NVIDIA 8x H200-SXM-141GB (700 W), Offline "Samples per second" at default power and
+#: MaxQ, and the MaxQ configuration's power_limit (closed/NVIDIA/results/..., configs/<benchmark>/Offline)
+H200_PAIRS = {"resnet50": (756960, 556234, 350), "retinanet": (14439, 10802.5, 350), "bert-99": (73309.5, 54063.2, 400),
+              "3d-unet-99": (54.7136, 41.664, 350), "gptj-99": (291.103, 189.806, 350),
+              "llama2-70b-99": (107.477, 86.7369, 500), "mixtral-8x7b": (404.431, 335.674, 500),
+              "stable-diffusion-xl": (17.4186, 13.202, 450)}
+
+
+def hand_exponent() -> float:
+    a = sorted(math.log(q / p) / math.log(w / 700) for p, q, w in H200_PAIRS.values())
+    return (a[3] + a[4]) / 2  # the median of eight
+
+
+def test_the_cap_exponent_is_the_median_over_mlperfs_capped_runs():
+    import infertrends.achieved as achieved
+
+    assert achieved.cap_exponent() == pytest.approx(hand_exponent(), rel=1e-9)
+    assert 0.3 < achieved.cap_exponent() < 0.8
+
+
+H200 = ["--workload", "vision", "--accelerator", "NVIDIA H200 SXM", "--precision", "int8", "--gflops", "7.6"]
+
+
+def test_a_cap_below_the_chains_draw_runs_at_the_cap_and_slower_by_hand():
+    # sourced chain at the accelerator: power falls from p to the limit c, time grows by (p / c) ** a, so the
+    # Joules scale by (c / p) ** (1 - a)
+    free = out(*H200, "--batch", "4096", "--boundary", "accelerator", "--method", "sourced")
+    capped = out(*H200, "--batch", "4096", "--boundary", "accelerator", "--method", "sourced",
+                 "--power-cap-watts", "200")
+    p, c, a = free["accelerator_power_fraction_of_tdp"], 200 / 700, hand_exponent()
+    assert p > c and capped["accelerator_power_fraction_of_tdp"] == pytest.approx(c)
+    assert capped["seconds_per_unit"] == pytest.approx(free["seconds_per_unit"] * (p / c) ** a, rel=1e-9)
+    assert capped["joules_per_unit"] == pytest.approx(free["joules_per_unit"] * (c / p) ** (1 - a), rel=1e-9)
+
+
+def test_the_calibrated_node_under_a_cap_by_hand():
+    # MaxQ-like: 8 H200 at 350 W. Node power: host + W/W x 8 x 350 instead of x 8 x 700; compute-bound seconds
+    # x (700 / 350) ** a
+    args = [*H200, "--count", "8", "--batch", "8192", "--boundary", "node"]
+    free, capped = out(*args), out(*args, "--power-cap-watts", "350")
+    cal = free["calibration"]
+    watts = lambda w: cal["host_watts_per_server"] + cal["watts_per_watt_of_tdp"] * 8 * w  # noqa: E731
+    want = free["joules_per_unit"] * watts(350) / watts(700) * 2 ** hand_exponent()
+    assert capped["joules_per_unit"] == pytest.approx(want, rel=1e-9)
+    assert capped["joules_per_unit"] < free["joules_per_unit"]
+
+
+@pytest.mark.parametrize("cap, message", [("800", "above the TDP"), ("50", "above the idle power"),
+                                          ("nan", "--power-cap-watts")])
+def test_an_impossible_cap_is_refused_in_one_line(cap, message):
+    proc = cli(*H200, "--batch", "8", "--boundary", "node", "--power-cap-watts", cap)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr
