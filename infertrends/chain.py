@@ -473,14 +473,18 @@ def run(step: Step, hw: Hardware, f: Factors) -> Result:
                   power_fraction=float(e["power_fraction"]))
 
 
-def max_batch(m: LLM, hw: Hardware, precision: str, context: float) -> int:
-    """The largest number of sequences of ``context`` tokens whose KV cache fits beside the weights."""
+def max_batch(m: LLM, hw: Hardware, precision: str, context: float, usable: float = 1.0,
+              longest: float | None = None) -> int:
+    """The largest number of sequences holding ``context`` tokens each in the KV cache that fits beside the
+    weights in ``usable`` of the accelerators' memory (0 if not even one sequence of ``longest`` tokens, default
+    ``context``, fits)."""
     if hw.memory_gb is None:
         raise ChainError(f"{hw.name} has no sourced memory capacity")
-    free = hw.memory_gb * 1e9 * hw.count - m.params_billions * 1e9 * BYTES_PER_ELEMENT[precision]
-    if free <= 0:
+    free = usable * hw.memory_gb * 1e9 * hw.count - m.params_billions * 1e9 * BYTES_PER_ELEMENT[precision]
+    per_token = m.kv_bytes_per_token(precision)
+    if free <= 0 or free < (longest or context) * per_token:
         return 0
-    return int(free // (context * m.kv_bytes_per_token(precision)))
+    return int(free // (context * per_token))
 
 
 __all__ = ["ChainError", "Factors", "Hardware", "LLM", "Result", "Step", "default_architecture", "efficiency_point",

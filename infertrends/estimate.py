@@ -17,6 +17,7 @@ import numpy as np
 
 import infertrends.achieved as achieved
 import infertrends.chain as chain
+import infertrends.data as data
 
 #: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
 #: (key, which column is the central value, low key/column, high key/column)
@@ -256,18 +257,42 @@ def _steps(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step
     return [(chain.step_prefill(m, r.precision, batch, i), float(i)), (decode, float(o))]
 
 
+#: The share of accelerator memory a serving engine takes (key of external_values.csv): vLLM's default.
+SERVING_MEMORY_KEY = "serving_memory_fraction_vllm"
+
+
+def kv_context(workload: str, input_tokens: float | None, output_tokens: float | None,
+               runtime: str = "optimized") -> tuple[float, float]:
+    """Tokens a sequence holds in the KV cache on average while its batch is served, and at its longest.
+
+    A serving engine (``optimized``: continuous batching, paged KV cache) holds sequences at every stage of their
+    generation: on average the input plus half the output.  A plain pipeline (``eager``) runs a static batch whose
+    sequences all grow to input + output together.  Prefill holds the input."""
+    i, o = float(input_tokens or 0), float(output_tokens or 0) if workload != "llm-prefill" else 0.0
+    longest = max(i + o, 1.0)
+    return (max(i + o / 2, 1.0) if runtime == "optimized" else longest), longest
+
+
+def largest_batch(m: chain.LLM, hw: chain.Hardware, precision: str, workload: str, input_tokens: float | None,
+                  output_tokens: float | None, runtime: str = "optimized") -> int:
+    """The most sequences whose KV cache (:func:`kv_context`) fits beside the weights in the share of memory a
+    serving engine takes (vLLM's default, ``serving_memory_fraction_vllm``; all of it for ``eager``)."""
+    mean, longest = kv_context(workload, input_tokens, output_tokens, runtime)
+    usable = float(data.external(SERVING_MEMORY_KEY)["value"]) if runtime == "optimized" else 1.0
+    return chain.max_batch(m, hw, precision, mean, usable, longest)
+
+
 def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
     """The batch ``r`` runs at with model ``m`` after the memory check (``BatchTooLarge`` unless ``cap_batch``)."""
     if hw.memory_gb is None:
         return r.batch
-    context = (r.input_tokens or 0) + ((r.output_tokens or 0) if r.workload != "llm-prefill" else 0)
-    largest = chain.max_batch(m, hw, r.precision, max(context, 1))
+    largest = largest_batch(m, hw, r.precision, r.workload, r.input_tokens, r.output_tokens, r.runtime)
     if r.batch <= largest:
         return r.batch
     if r.cap_batch and largest > 0:
         return largest
     weights_fit = hw.memory_gb * 1e9 * hw.count > m.params_billions * 1e9 * chain.BYTES_PER_ELEMENT[r.precision]
-    raise BatchTooLarge(r.batch, largest, weights_fit, max(context, 1))
+    raise BatchTooLarge(r.batch, largest, weights_fit, kv_context(r.workload, r.input_tokens, r.output_tokens)[1])
 
 
 def _llm_or_none(r: Request, model: chain.LLM | None = None) -> chain.LLM | None:

@@ -178,11 +178,14 @@ def accelerators(ref: Reference, sc: Scenario) -> int:
     if count != FIT:
         return count
     m, batch = ref.llm(), sc.batch.get(ref.workload, 1)
-    context = ref.input_tokens + (ref.output_tokens if ref.workload != "llm-prefill" else 0)
+    def largest(n: int) -> int:
+        return estimate.largest_batch(m, chain.hardware(sc.accelerator, sc.precision, n), sc.precision, ref.workload,
+                                      ref.input_tokens, ref.output_tokens)
+
     for n in SERVER_SIZES:
-        if chain.max_batch(m, chain.hardware(sc.accelerator, sc.precision, n), sc.precision, context) >= batch:
+        if largest(n) >= batch:
             return n
-    if chain.max_batch(m, chain.hardware(sc.accelerator, sc.precision, SERVER_SIZES[-1]), sc.precision, context) < 1:
+    if largest(SERVER_SIZES[-1]) < 1:
         raise chain.ChainError(f"the weights do not fit in {SERVER_SIZES[-1]} × {sc.accelerator}")
     return SERVER_SIZES[-1]
 

@@ -268,7 +268,7 @@ def test_energy_chapter_arithmetic_is_the_chains_compute_side():
 
 # --- Bugs reported in issue 20 (each test failed before its fix) ---------------------------------------
 
-LLAMA70 = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--count", "2", "--precision", "bf16",
+LLAMA70 = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--count", "4", "--precision", "bf16",
            "--params-billions", "70", "--input-tokens", "500", "--output-tokens", "400", "--batch", "32",
            "--boundary", "node"]
 
@@ -281,7 +281,7 @@ def test_layers_kv_heads_and_head_dim_together_are_used():
     proc = cli(*LLAMA70, "--layers", "80", "--kv-heads", "8", "--head-dim", "128", "--json")
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
-    r = estimate.Request(workload="llm-decode", accelerator="NVIDIA H100 SXM", count=2, precision="bf16", batch=32,
+    r = estimate.Request(workload="llm-decode", accelerator="NVIDIA H100 SXM", count=4, precision="bf16", batch=32,
                          boundary="node", params_billions=70, input_tokens=500, output_tokens=400, n_layers=80,
                          kv_heads=8, head_dim=128)
     assert estimate._model(r).kv_bytes_per_token("bf16") == 80 * 2 * 8 * 128 * 2
@@ -309,7 +309,7 @@ def test_seconds_of_a_query_add_up_its_tokens():
     import infertrends.chain as chain
     import infertrends.estimate as estimate
 
-    r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=2, precision="bf16", batch=32,
+    r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=4, precision="bf16", batch=32,
                          boundary="node", params_billions=70, input_tokens=500, output_tokens=400)
     out = estimate.estimate(r)
     hw = chain.hardware(r.accelerator, r.precision, r.count)
@@ -395,3 +395,17 @@ def test_tensor_parallel_errors(extra, message):
     args = base + extra + ([] if "--batch" in extra else ["--batch", "8"])
     proc = cli(*args)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize("runtime, largest", [
+    # a serving engine: 0.9 of 2 x 80 GB (vLLM's gpu_memory_utilization) - 140 GB of weights = 4 GB for sequences
+    # holding 500 + 400 / 2 = 700 tokens of 80 x 2 x 8 x 128 x 2 = 327,680 bytes: 17
+    ("optimized", int(4e9 // (700 * 327680))),
+    # a plain pipeline's static batch: all 160 GB, every sequence at 500 + 400 = 900 tokens: 67
+    ("eager", int(20e9 // (900 * 327680))),
+])
+def test_the_kv_cache_holds_the_mean_context_beside_the_engines_reserve(runtime, largest):
+    args = [a if a != "4" else "2" for a in LLAMA70]  # two H100: the memory is tight
+    proc = cli(*args, "--layers", "80", "--kv-heads", "8", "--head-dim", "128", "--batch", "500",
+               "--runtime", runtime)
+    assert proc.returncode == 2 and f"the largest that fits is {largest} " in proc.stderr, proc.stderr
