@@ -228,6 +228,9 @@ class Step:
     units: float  # units of work the step completes (images, sequences, tokens)
     memory_needed: float = 0.0  # bytes resident in memory (weights + KV cache) during the step
     overhead_seconds: float = 0.0  # least time the framework takes to issue the step (eager runtime)
+    # (FLOPs, bytes) of operators that run one after another (their roofline times add up); empty: the step is
+    # one roofline over its totals
+    parts: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -363,13 +366,14 @@ def step_prefill(m: LLM, precision: str, batch: float, input_tokens: float) -> S
 def step_decode(m: LLM, precision: str, batch: float, context: float, max_context: float | None = None) -> Step:
     """One decode step of ``batch`` sequences at mean ``context`` tokens: each sequence makes one token
     (2 x active parameters + attention over its context), reads the weights the batch touches once and
-    its own KV cache (``context`` tokens)."""
+    its own KV cache (``context`` tokens).  The weight GEMMs and the attention over the KV cache are separate
+    kernels, one after the other: two operators, each with its own roofline (``parts``)."""
     kv_token = m.kv_bytes_per_token(precision)
-    flops = batch * (FLOPS_PER_PARAM * m.active * 1e9 + m.attention_flops(context))
-    weights = m.weight_bytes_touched(precision, batch)
-    return Step(flops=flops, bytes=weights + batch * context * kv_token, units=batch,
+    gemm = (batch * FLOPS_PER_PARAM * m.active * 1e9, m.weight_bytes_touched(precision, batch))
+    attention = (batch * m.attention_flops(context), batch * context * kv_token)
+    return Step(flops=gemm[0] + attention[0], bytes=gemm[1] + attention[1], units=batch,
                 memory_needed=m.params_billions * 1e9 * BYTES_PER_ELEMENT[precision]
-                + batch * (max_context or context) * kv_token)
+                + batch * (max_context or context) * kv_token, parts=(gemm, attention))
 
 
 # --- factors and the chain ------------------------------------------------------------------------
@@ -432,15 +436,21 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     unit at each boundary.  ``hw.idle_watts``, when sourced, replaces ``idle_fraction``.
     """
     peak = hw.peak_tflops * 1e12 * hw.count
-    t_compute = step.flops / (np.asarray(compute_fraction, dtype=float) * peak)
+    speed = np.asarray(compute_fraction, dtype=float) * peak
+    t_compute = step.flops / speed
     if roofline:
         if hw.bandwidth_gb_s is None:
             raise ChainError(f"{hw.name} has no sourced memory bandwidth: the roofline's memory side cannot be "
                              "computed (use the compute side only)")
-        t_memory = step.bytes / (np.asarray(memory_fraction, dtype=float) * hw.bandwidth_gb_s * 1e9 * hw.count)
+        feed = np.asarray(memory_fraction, dtype=float) * hw.bandwidth_gb_s * 1e9 * hw.count
+        t_memory = step.bytes / feed
+        # operators in sequence: each its own roofline, their times added (a step of one operator: the same)
+        t_ops = sum((np.maximum(f / speed, b / feed) for f, b in step.parts), np.zeros_like(t_compute))
+        t_roof = t_ops if step.parts else np.maximum(t_compute, t_memory)
     else:
         t_memory = np.zeros_like(t_compute)
-    t = np.maximum(np.maximum(t_compute, t_memory), step.overhead_seconds)
+        t_roof = t_compute
+    t = np.maximum(t_roof, step.overhead_seconds)
     u_c = step.flops / (t * peak)
     u_m = step.bytes / (t * hw.bandwidth_gb_s * 1e9 * hw.count) if hw.bandwidth_gb_s else np.zeros_like(t)
     if power_fraction is not None:
@@ -457,7 +467,7 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     acc = pf * hw.tdp_watts * hw.count * t / step.units
     node = acc * np.asarray(host_overhead, dtype=float)
     return dict(seconds=t, memory_bound=t_memory > t_compute,
-                framework_bound=step.overhead_seconds > np.maximum(t_compute, t_memory), compute_use=u_c, memory_use=u_m, power_fraction=pf,
+                framework_bound=step.overhead_seconds > t_roof, compute_use=u_c, memory_use=u_m, power_fraction=pf,
                 accelerator=acc, node=node, facility=node * np.asarray(pue, dtype=float))
 
 

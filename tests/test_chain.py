@@ -409,3 +409,22 @@ def test_the_kv_cache_holds_the_mean_context_beside_the_engines_reserve(runtime,
     proc = cli(*args, "--layers", "80", "--kv-heads", "8", "--head-dim", "128", "--batch", "500",
                "--runtime", runtime)
     assert proc.returncode == 2 and f"the largest that fits is {largest} " in proc.stderr, proc.stderr
+
+
+def test_decode_adds_the_weight_gemms_and_the_attention_by_hand():
+    """A 70B model (80 layers, 8 KV heads of 128, attention width 8,192) at batch 256 and 1,000 tokens of context on
+    one H100 SXM (989.5 TFLOPS dense BF16, 3,350 GB/s), f_c 0.47, f_m 0.6: the weight GEMMs (2 x 70e9 FLOPs per
+    sequence, 140 GB read) and the attention (4 x 80 x 1,000 x 8,192 FLOPs per sequence, its 1,000 x 80 x 2,048 x 2
+    bytes of KV cache) are two kernels, each its own roofline, their times added."""
+    hw = chain.hardware("NVIDIA H100 SXM", "bf16")
+    assert (hw.peak_tflops, hw.bandwidth_gb_s) == (989.5, 3350)
+    m = chain.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
+    compute, feed = 0.47 * 989.5e12, 0.6 * 3350e9
+    gemm = max(256 * 2 * 70e9 / compute, 140e9 / feed)
+    attention = max(256 * 4 * 80 * 1000 * 8192 / compute, 256 * 1000 * 80 * 2048 * 2 / feed)
+    res = chain.run(chain.step_decode(m, "bf16", 256, 1000), hw, chain.Factors(compute_fraction=0.47,
+                                                                                 memory_fraction=0.6))
+    assert res.seconds_per_unit * 256 == pytest.approx(gemm + attention, rel=1e-12)
+    # one roofline over the whole step would have said less: the GEMMs are compute-bound, the attention is not
+    one = max((256 * 2 * 70e9 + 256 * 4 * 80 * 1000 * 8192) / compute, (140e9 + 256 * 1000 * 80 * 2048 * 2) / feed)
+    assert gemm + attention > 1.05 * one
