@@ -327,6 +327,7 @@ def llm_architectures() -> pd.DataFrame:
     return out
 
 
+@cache
 def llm(model: str) -> LLM:
     """A language model of the data with its architecture."""
     arch = llm_architectures().set_index("model")

@@ -225,3 +225,34 @@ def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the extens
     (``thesis`` rows always shown, ``extension`` rows while the box is ticked; ``show`` is its start)."""
     param = alt.param(name="show_extension", value=show, bind=alt.binding_checkbox(name=label))
     return chart.add_params(param).transform_filter("datum.origin == 'thesis' || show_extension")
+
+
+def calculator(calc, sliders: dict[str, tuple[str, float, float, float, float, float]], order: list[str],
+               joules: str, central: str, choices: dict[str, tuple[str, list, Any]]) -> alt.LayerChart:
+    """The in-page calculator: bars of ``joules`` (a Vega expression of the sliders and choices) per reference of
+    the rows of ``calc`` that match the choices, with ghost ticks at the central sourced estimate (``central``) and
+    at the thesis's method (column ``thesis``).
+
+    ``sliders``: name -> (label, start, min, max, sourced low, sourced high); the label shows the sourced range.
+    ``choices``: name -> (label, options, start) for ``acc``, ``pre`` and ``bat`` (the rows' ``accelerator``,
+    ``precision`` and ``batch``) and the ``boundary``."""
+    prm = [alt.param(name=n, value=round(v, 3), bind=alt.binding_range(
+        min=lo, max=hi, step=0.001, name=f"{label} (sourced {s_lo:.3g}–{s_hi:.3g}) ")) for n, (label, v, lo, hi, s_lo, s_hi)
+        in sliders.items()]
+    prm += [alt.param(name=n, value=v, bind=alt.binding_select(options=opts, name=label))
+            for n, (label, opts, v) in choices.items()]
+    keep = "datum.accelerator == acc && datum.precision == pre && datum.batch == bat"
+    base = alt.Chart(calc).transform_filter(keep).transform_calculate(joules=joules, central=central).transform_calculate(
+        shown="format(datum.joules, '.4g') + ' J per ' + datum.unit", floor="1e-5")
+    y = alt.Y("reference:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+    x = alt.X("joules:Q", title="Joules per unit at the boundary chosen (log scale)",
+              scale=alt.Scale(type="log", domain=[1e-5, 1000]))
+    tips = [alt.Tooltip("reference:N"), alt.Tooltip("joules:Q", format=",.4g", title="this setting (J)"),
+            alt.Tooltip("central:Q", format=",.4g", title="central sourced (J)"),
+            alt.Tooltip("thesis:Q", format=",.4g", title="thesis's method (J)"), alt.Tooltip("batch_used:Q")]
+    bars = base.mark_bar(color=PALETTE[0], opacity=0.7).encode(y=y, x=x, x2="floor:Q", tooltip=tips)
+    ghost = base.mark_tick(color="#333333", thickness=2, size=18).encode(y=y, x="central:Q", tooltip=tips)
+    thesis = base.mark_point(shape="diamond", color=PALETTE[1], filled=True, size=70).encode(y=y, x="thesis:Q",
+                                                                                            tooltip=tips)
+    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(y=y, x=x, text="shown:N")
+    return alt.layer(bars, ghost, thesis, labels).add_params(*prm)

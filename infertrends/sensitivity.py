@@ -146,22 +146,74 @@ def monte_carlo(sc: scenarios.Scenario, draws: int, seed: int) -> tuple[pd.DataF
     return pd.DataFrame(rows), values
 
 
-def calculator_rows(sc: scenarios.Scenario) -> pd.DataFrame:
-    """One row per single-step reference (vision, encoder, per output token) with what the in-page
-    calculator needs to redo :func:`infertrends.chain.energy` in the browser."""
+#: The calculator's choices (each must have sourced peaks at every precision offered).
+CALC_ACCELERATORS = ("NVIDIA H100 SXM", "NVIDIA H200 SXM", "NVIDIA B200 (HGX B200)", "AMD Instinct MI300X",
+                     "NVIDIA L40S", "NVIDIA L4")
+CALC_PRECISIONS = ("bf16", "fp8", "int8")
+CALC_BATCHES = (1, 8, 64, 256)
+
+
+def _central_joules(items, r: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Joules per unit of each reference at each boundary with the central factors of ``r`` (:func:`ranges`)."""
+    c = {f: float(r.loc[f, "central"]) for f in r.index}
+    k = _kappa(c["decode_power"], c["idle_fraction"], c["memory_fraction"])
+    out = {}
+    for ref, hw, steps, _ in items:
+        e = [(n, chain.energy(step, hw, c["compute_fraction"], c["memory_fraction"], c["idle_fraction"], k,
+                              c["host_overhead"], c["pue"])) for step, n in steps]
+        out[ref.label] = {b: float(sum(n * x[b] for n, x in e)) for b in chain.BOUNDARIES}
+    return out
+
+
+def calculator_rows(sc: scenarios.Scenario, accelerators: tuple[str, ...] = CALC_ACCELERATORS,
+                    precisions: tuple[str, ...] = CALC_PRECISIONS,
+                    batches: tuple[int, ...] = CALC_BATCHES) -> pd.DataFrame:
+    """One row per single-step reference (vision, encoder, per output token), accelerator, precision and batch,
+    with what the in-page calculator needs to redo :func:`infertrends.chain.energy` in the browser: the step's
+    two operators (``f1``/``b1``, ``f2``/``b2``: FLOPs and bytes; a single-operator step has ``f2 = b2 = 0``), the
+    hardware, the batch the memory allows (``batch_used``), the central sourced estimate at each boundary and the
+    thesis's method (ghost marks).  A combination whose weights do not fit the largest server is left out."""
     rows = []
-    for ref, hw, steps, used in workload_steps(sc):
-        if len(steps) != 1:
-            continue
-        step, n = steps[0]
-        rows.append(dict(reference=ref.label, unit=ref.unit, flops=step.flops, bytes=step.bytes, units=step.units / n,
-                         peak=hw.peak_tflops * 1e12 * hw.count, bandwidth=hw.bandwidth_gb_s * 1e9 * hw.count,
-                         watts=hw.tdp_watts * hw.count, batch=used))
+    thesis = {ref.label: scenarios.thesis_joules(ref) for ref in scenarios.references()}
+    refs = [ref for ref in scenarios.references() if ref.workload in sc.workloads]
+    for acc, prec in ((a, p) for a in accelerators for p in precisions):
+        r = ranges(prec, acc).set_index("factor")
+        for batch in batches:
+            rows += _calculator_rows(replace(sc, accelerator=acc), refs, prec, batch, r, thesis)
     return pd.DataFrame(rows)
 
 
-#: The chain of :func:`infertrends.chain.energy` as a Vega expression over a calculator row (``datum``)
-#: and the sliders fc, fm, idle, k, host, pue.  Tested against the Python chain in a browser.
-_T = "max(datum.flops / (fc * datum.peak), datum.bytes / (fm * datum.bandwidth))"
-VEGA_JOULES = (f"min(1, idle + (1 - idle) * (datum.flops / ({_T} * datum.peak) + k * datum.bytes / ({_T} * datum.bandwidth)))"
-               f" * datum.watts * {_T} / datum.units * host * pue")
+def _calculator_rows(sc: scenarios.Scenario, refs: list, prec: str, batch: int, r: pd.DataFrame,
+                     thesis: dict[str, float]) -> list[dict]:
+    rows = []
+    for one in refs:
+        try:
+            items = workload_steps(sc, [one], batch=batch, precision=prec)
+        except chain.ChainError:  # the weights do not fit: no bar
+            continue
+        central = _central_joules(items, r)
+        for ref, hw, steps, used in items:
+            if len(steps) != 1:
+                continue
+            step, n = steps[0]
+            (f1, b1), (f2, b2) = step.parts or ((step.flops, step.bytes), (0.0, 0.0))
+            rows.append(dict(reference=ref.label, unit=ref.unit, accelerator=sc.accelerator, precision=prec, batch=batch,
+                             batch_used=used, f1=f1, b1=b1, f2=f2, b2=b2, units=step.units / n,
+                             peak=hw.peak_tflops * 1e12 * hw.count, bandwidth=hw.bandwidth_gb_s * 1e9 * hw.count,
+                             watts=hw.tdp_watts * hw.count, thesis=thesis[ref.label],
+                             **{f"central_{b}": v for b, v in central[ref.label].items()}))
+    return rows
+
+
+#: The chain of :func:`infertrends.chain.energy` as a Vega expression over a calculator row (``datum``) and the
+#: sliders fc, fm, idle, k, host, pue and the boundary chosen: each operator its own roofline, their times added,
+#: power from the step's activity.  Tested against the Python chain in a browser.
+_OP = "max(datum.f{i} / (fc * datum.peak), datum.b{i} / (fm * datum.bandwidth))"
+_T = f"({_OP.format(i=1)} + {_OP.format(i=2)})"
+VEGA_JOULES = (f"min(1, idle + (1 - idle) * ((datum.f1 + datum.f2) / ({_T} * datum.peak) + k * (datum.b1 + datum.b2)"
+               f" / ({_T} * datum.bandwidth))) * datum.watts * {_T} / datum.units"
+               " * (boundary == 'accelerator' ? 1 : boundary == 'node' ? host : host * pue)")
+#: The central sourced estimate at the boundary chosen (a column of :func:`calculator_rows`).
+VEGA_CENTRAL = ("boundary == 'accelerator' ? datum.central_accelerator : boundary == 'node' ? datum.central_node"
+                " : datum.central_facility")
+

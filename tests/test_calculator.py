@@ -14,6 +14,10 @@ import infertrends.chain as chain
 playwright = pytest.importorskip("playwright.sync_api")
 
 
+SLIDERS = ["fc", "fm", "idle", "k", "host", "pue"]
+BOUNDARY = {"accelerator": ("accelerator", 0), "node": ("node", 1), "facility": ("facility", 2)}
+
+
 def shown_joules(page, rows: pd.DataFrame) -> dict[str, float]:
     """The calculator's value labels ("0.01374 J per image"), read from the SVG in data order."""
     texts = page.locator("#fig-calculator svg text").all_text_contents()
@@ -23,44 +27,93 @@ def shown_joules(page, rows: pd.DataFrame) -> dict[str, float]:
     return {ref: float(m.group(1)) for ref, m in zip(rows["reference"], values)}
 
 
-def expected(rows: pd.DataFrame, v: dict[str, float]) -> dict[str, float]:
-    """The Python chain (infertrends.chain.energy) for each calculator row."""
+def expected(rows: pd.DataFrame, v: dict[str, float], boundary: str) -> dict[str, float]:
+    """The Python chain (infertrends.chain.energy, each operator its own roofline) for each calculator row."""
     out = {}
     for r in rows.itertuples():
         hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
-        step = chain.Step(flops=r.flops, bytes=r.bytes, units=r.units)
+        parts = ((r.f1, r.b1), (r.f2, r.b2)) if r.f2 or r.b2 else ()
+        step = chain.Step(flops=r.f1 + r.f2, bytes=r.b1 + r.b2, units=r.units, parts=parts)
         e = chain.energy(step, hw, v["fc"], v["fm"], v["idle"], v["k"], v["host"], v["pue"])
-        out[r.reference] = float(e["facility"])
+        out[r.reference] = float(e[boundary])
     return out
+
+
+def chosen(rows: pd.DataFrame, acc: str, precision: str, batch: int) -> pd.DataFrame:
+    return rows[(rows["accelerator"] == acc) & (rows["precision"] == precision) & (rows["batch"] == batch)]
+
+
+def open_page(p, server: str, query: str = ""):
+    browser = p.chromium.launch(executable_path=shutil.which("chromium"),
+                                args=["--no-sandbox", "--disable-background-networking"])
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
+    page.goto(f"{server}/chapters/sensitivity.html{query}")
+    page.wait_for_selector("#fig-calculator svg text")
+    return browser, page
+
+
+def sliders(page) -> dict[str, float]:
+    inputs = page.locator("#fig-calculator input[type=range]")
+    assert inputs.count() == len(SLIDERS)
+    return {n: float(inputs.nth(i).input_value()) for i, n in enumerate(SLIDERS)}
 
 
 def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server):
     rows = pd.read_csv(html / "data" / "calculator.csv")
+    start_rows = chosen(rows, "NVIDIA H100 SXM", "bf16", 64)
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                    args=["--no-sandbox", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
-        page.goto(f"{server}/chapters/sensitivity.html")
-        page.wait_for_selector("#fig-calculator svg text")
-        inputs = page.locator("#fig-calculator input[type=range]")
-        names = ["fc", "fm", "idle", "k", "host", "pue"]
-        assert inputs.count() == len(names)
-        start = {n: float(inputs.nth(i).input_value()) for i, n in enumerate(names)}
-        before = shown_joules(page, rows)
-        for ref, value in expected(rows, start).items():
+        browser, page = open_page(p, server)
+        start = sliders(page)
+        before = shown_joules(page, start_rows)
+        for ref, value in expected(start_rows, start, "facility").items():
             assert before[ref] == pytest.approx(value, rel=1e-3), ref  # labels show 4 significant digits
-        # move the achieved fraction of the peak and the PUE
+        # the ghost tick of each case is the central sourced estimate: at the start, where the bar ends
+        for ref, value in start_rows.set_index("reference")["central_facility"].items():
+            assert before[ref] == pytest.approx(value, rel=2e-3), ref
+        inputs = page.locator("#fig-calculator input[type=range]")
         inputs.nth(0).fill("0.8")
         inputs.nth(5).fill("1.2")
         page.wait_for_timeout(300)
-        after = shown_joules(page, rows)
+        after = shown_joules(page, start_rows)
         moved = {**start, "fc": 0.8, "pue": 1.2}
-        for ref, value in expected(rows, moved).items():
+        for ref, value in expected(start_rows, moved, "facility").items():
             assert after[ref] == pytest.approx(value, rel=1e-3), ref
-        vision = rows[rows["unit"] == "image"]["reference"]
+        vision = start_rows[start_rows["unit"] == "image"]["reference"]
         assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
+        # another accelerator, precision, batch and boundary: the rows of that case, at the node
+        selects = page.locator("#fig-calculator select")
+        selects.nth(0).select_option("NVIDIA B200 (HGX B200)")
+        selects.nth(1).select_option("fp8")
+        selects.nth(2).select_option("8")
+        selects.nth(3).select_option("node")
+        page.wait_for_timeout(300)
+        case = chosen(rows, "NVIDIA B200 (HGX B200)", "fp8", 8)
+        shown = shown_joules(page, case)
+        for ref, value in expected(case, moved, "node").items():
+            assert shown[ref] == pytest.approx(value, rel=1e-3), ref
+        # the address keeps the case ...
+        query = page.evaluate("window.location.search")
+        assert "acc=NVIDIA" in query and "bat=8" in query and "boundary=node" in query and "fc=0.8" in query
         page.screenshot(path=str(html.parent / "calculator-test.png"))
+        # ... and the reset button restores every control
+        page.locator("button.calculator-reset").click()
+        page.wait_for_timeout(300)
+        assert sliders(page) == start and page.evaluate("window.location.search") == ""
+        assert shown_joules(page, start_rows) == before
+        browser.close()
+
+
+def test_a_shared_link_opens_the_calculator_on_its_case(html, server):
+    rows = pd.read_csv(html / "data" / "calculator.csv")
+    case = chosen(rows, "NVIDIA L4", "int8", 1)
+    with playwright.sync_playwright() as p:
+        browser, page = open_page(p, server, "?acc=NVIDIA+L4&pre=int8&bat=1&boundary=accelerator&fm=0.5&pue=9")
+        values = sliders(page)
+        assert values["fm"] == 0.5 and values["pue"] != 9  # a PUE of 9 is out of the slider's range: ignored
+        shown = shown_joules(page, case)
+        for ref, value in expected(case, values, "accelerator").items():
+            assert shown[ref] == pytest.approx(value, rel=1e-3), ref
         browser.close()
 
 
