@@ -442,7 +442,8 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     if roofline:
         if hw.bandwidth_gb_s is None:
             raise ChainError(f"{hw.name} has no sourced memory bandwidth: the roofline's memory side cannot be "
-                             "computed (use the compute side only)")
+                             "computed (describe it with --accelerator custom and its --bandwidth-gbs, or use the "
+                             "compute side only)")
         feed = np.asarray(memory_fraction, dtype=float) * hw.bandwidth_gb_s * 1e9 * hw.count
         t_memory = step.bytes / feed
         # operators in sequence: each its own roofline, their times added (a step of one operator: the same)
