@@ -478,7 +478,8 @@ def run(step: Step, hw: Hardware, f: Factors) -> Result:
     e = energy(step, hw, f.compute_fraction, f.memory_fraction, f.idle_fraction, f.memory_power, f.host_overhead,
                f.pue, f.roofline, f.power_fraction)
     return Result(joules={b: float(e[b]) for b in BOUNDARIES}, seconds_per_unit=float(e["seconds"]) / step.units,
-                  bound="framework" if bool(e["framework_bound"]) else "memory" if bool(e["memory_bound"]) else "compute",
+                  bound=("framework" if bool(e["framework_bound"])
+                         else "memory" if bool(e["memory_bound"]) else "compute"),
                   compute_use=float(e["compute_use"]),
                   memory_use=float(e["memory_use"]) if hw.bandwidth_gb_s else None,
                   accelerator_watts=float(e["power_fraction"]) * hw.tdp_watts,

@@ -237,13 +237,13 @@ def calculator(calc, sliders: dict[str, tuple[str, float, float, float, float, f
     ``choices``: name -> (label, options, start) for ``acc``, ``pre`` and ``bat`` (the rows' ``accelerator``,
     ``precision`` and ``batch``) and the ``boundary``."""
     prm = [alt.param(name=n, value=round(v, 3), bind=alt.binding_range(
-        min=lo, max=hi, step=0.001, name=f"{label} (sourced {s_lo:.3g}–{s_hi:.3g}) ")) for n, (label, v, lo, hi, s_lo, s_hi)
-        in sliders.items()]
+        min=lo, max=hi, step=0.001, name=f"{label} (sourced {s_lo:.3g}–{s_hi:.3g}) "))
+        for n, (label, v, lo, hi, s_lo, s_hi) in sliders.items()]
     prm += [alt.param(name=n, value=v, bind=alt.binding_select(options=opts, name=label))
             for n, (label, opts, v) in choices.items()]
     keep = "datum.accelerator == acc && datum.precision == pre && datum.batch == bat"
-    base = alt.Chart(calc).transform_filter(keep).transform_calculate(joules=joules, central=central).transform_calculate(
-        shown="format(datum.joules, '.4g') + ' J per ' + datum.unit", floor="1e-5")
+    base = (alt.Chart(calc).transform_filter(keep).transform_calculate(joules=joules, central=central)
+            .transform_calculate(shown="format(datum.joules, '.4g') + ' J per ' + datum.unit", floor="1e-5"))
     y = alt.Y("reference:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
     x = alt.X("joules:Q", title="Joules per unit at the boundary chosen (log scale)",
               scale=alt.Scale(type="log", domain=[1e-5, 1000]))

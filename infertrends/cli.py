@@ -263,6 +263,9 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         spread = (f"80 % interval {out['low']:.3g} to {out['high']:.3g}; calibrated on "
                   f"{out['calibration']['fitted_on'].split(' (')[0]}" if out["method"] == "calibrated"
                   else f"range of the sourced factors {out['low']:.3g} to {out['high']:.3g}")
+        if out["bound"] == "framework" and out["method"] == "calibrated":
+            spread += ("; framework-bound, which none of them is: the chain's activity model with the measured "
+                       "eager overhead, and the fitted host")
         print(f"{out['joules_per_unit']:.4g} J per {out['unit']} at the {out['boundary']} boundary ({spread}); "
               f"{out['bound']}-bound; batch {out['batch_used']}{capped}; {out['count']} x {out['accelerator']} at "
               f"{out['precision']}, {100 * src['accelerator_power_fraction_of_tdp']:.0f} % of TDP in the chain")

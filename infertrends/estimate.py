@@ -168,7 +168,8 @@ def hardware_for(r: Request) -> chain.Hardware:
     if r.power_cap_watts > hw.tdp_watts:
         raise chain.ChainError(f"--power-cap-watts ({r.power_cap_watts:g} W) is above the TDP of {hw.name} "
                                f"({hw.tdp_watts:g} W), its default limit: omit it or lower it")
-    idle = hw.idle_watts if hw.idle_watts is not None else value_of("idle_fraction", "value", r.precision)[0] * hw.tdp_watts
+    idle = (hw.idle_watts if hw.idle_watts is not None
+            else value_of("idle_fraction", "value", r.precision)[0] * hw.tdp_watts)
     if r.power_cap_watts <= idle:
         raise chain.ChainError(f"--power-cap-watts ({r.power_cap_watts:g} W) must be above the idle power of "
                                f"{hw.name} ({idle:g} W)")
