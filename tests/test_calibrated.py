@@ -8,6 +8,12 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import infertrends.calibrated as calibrated
+import infertrends.chain as chain
+import infertrends.estimate as estimate
 
 RESNET_A100 = ["--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
                "--gflops", "7.6", "--params-billions", "0.0256", "--json"]
@@ -67,3 +73,38 @@ def test_the_interval_meets_the_issues_bar_out_of_study(node):
     # issue 20: held out, 70-90 % of measurements inside the 80 % interval, median factor <= 1.5, bias within x1.25
     oos = node["calibration"]["out_of_study"]
     assert 0.70 <= oos["coverage"] <= 0.90 and oos["median_factor"] <= 1.5 and 0.8 <= oos["bias"] <= 1.25
+
+
+# --- any request: a finite estimate with its interval, or one clear refusal -----------------------------
+
+ACCELERATORS = ["NVIDIA H100 SXM", "NVIDIA L4", "Tesla V100", "NVIDIA Jetson AGX Orin 64GB", "AMD Instinct MI300X"]
+
+
+@st.composite
+def requests(draw) -> estimate.Request:
+    workload = draw(st.sampled_from(chain.WORKLOADS))
+    big = st.floats(min_value=1e-3, max_value=1e4, allow_nan=False)
+    llm = workload.startswith("llm") or (workload == "encoder" and draw(st.booleans()))
+    return estimate.Request(
+        workload=workload, accelerator=draw(st.sampled_from(ACCELERATORS)), count=draw(st.sampled_from([1, 2, 8])),
+        precision=draw(st.sampled_from(chain.PRECISIONS)), batch=draw(st.integers(1, 4096)),
+        boundary=draw(st.sampled_from(chain.BOUNDARIES)), gflops=None if llm else draw(big),
+        params_billions=draw(st.floats(0.1, 80)) if llm else None,
+        input_tokens=draw(st.integers(1, 8000)) if llm else None,
+        output_tokens=draw(st.integers(1, 4000)) if llm else None, cap_batch=draw(st.booleans()),
+        n_layers=draw(st.sampled_from([None, 12, 50])), runtime=draw(st.sampled_from(estimate.RUNTIMES)),
+        power_cap_watts=draw(st.sampled_from([None, 60.0, 300.0])))
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(requests())
+def test_any_request_gives_a_finite_interval_around_the_estimate_or_a_clear_refusal(r):
+    """Item 8: never NaN or inf, always valid JSON: either the estimate lies inside its finite positive 80 %
+    interval, or the request is refused with a ChainError (its one-line message)."""
+    try:
+        out = calibrated.calibrated(r)
+    except chain.ChainError as err:
+        assert str(err) and "\n" not in str(err)
+        return
+    json.dumps(out, allow_nan=False)  # raises on NaN or inf anywhere in the output
+    assert 0 < out["low"] <= out["joules_per_unit"] <= out["high"] and out["interval"] == 0.8
