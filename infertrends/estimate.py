@@ -59,7 +59,8 @@ def memory_power(idle_fraction: float, memory_fraction: float, which: str = "val
 
 def value_of(slot: str, end: str, precision: str) -> tuple[float, str]:
     """A factor's value at one end of its sourced range (``value``, ``low``, ``high``) and its source.  The
-    compute fraction at FP32 and TF32 comes from inference throughputs (:mod:`infertrends.achieved`)."""
+    compute fraction comes from inference measurements at the precision (:mod:`infertrends.achieved`); the
+    training MFU of :data:`FACTOR_SOURCES` only where a precision has none."""
     if slot == "compute_fraction" and precision in achieved.PRECISIONS:
         return achieved.compute_fraction(precision, end)
     key, col = FACTOR_SOURCES[slot][end]

@@ -157,20 +157,26 @@ def test_list_accelerators():
     assert "NVIDIA H100 SXM" in names and "A100" in names and names == sorted(names)
 
 
+#: The central INT8 compute fraction by hand: Paddle-TRT ResNet-50 v1.5 at batch 256 (DeepLearningExamples) on an
+#: A100 80GB (27,935.10 img/s, 624 TOPS), an A30 (14,443.15, 330) and an A10 (9,598.97, 250), 7.6 GFLOPs per image
+#: (thesis Table A.3): the geometric mean of the three achieved fractions.
+F_C_INT8 = (27935.10 * 7.6e9 / 624e12 * 14443.15 * 7.6e9 / 330e12 * 9598.97 * 7.6e9 / 250e12) ** (1 / 3)
+
+
 def a100_resnet50_by_hand(images_per_accelerator: int) -> tuple[float, float]:
     """The hand calculation of ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8 on one A100 (624 TOPS,
-    1,555 GB/s, 400 W) with the central factors (f_c 0.47, idle the generic 0.132 of TDP, k calibrated on the
+    1,555 GB/s, 400 W) with the central factors (f_c :data:`F_C_INT8`, idle the generic 0.132 of TDP, k calibrated on the
     decode power 0.31 of TDP at f_m 0.60): Joules per image at the accelerator and seconds per step."""
-    t = images_per_accelerator * 7.6e9 / (0.47 * 624e12)
+    t = images_per_accelerator * 7.6e9 / (F_C_INT8 * 624e12)
     u_m = 25.6e6 / (t * 1555e9)
     idle = 0.132
     k = (0.31 - idle) / ((1 - idle) * 0.60)
-    return 400 * (idle + (1 - idle) * (0.47 + k * u_m)) * t / images_per_accelerator, t
+    return 400 * (idle + (1 - idle) * (F_C_INT8 + k * u_m)) * t / images_per_accelerator, t
 
 
 def test_estimate_json_for_a_vision_model_by_hand():
     """ResNet-50 (7.6 GFLOPs, 25.6M parameters) at INT8, batch 256, on one A100 (624 TOPS, 1,555 GB/s,
-    400 W), accelerator boundary, central factors: f_c 0.47, idle = the generic 0.132 (no sourced A100-40GB idle)."""
+    400 W), accelerator boundary, central factors: f_c F_C_INT8 (about 0.32), idle = the generic 0.132 (no sourced A100-40GB idle)."""
     proc = cli("--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
                "--gflops", "7.6", "--params-billions", "0.0256", "--boundary", "accelerator", "--method", "sourced",
                "--json")

@@ -1,4 +1,4 @@
-"""FP32/TF32 compute fractions from inference throughputs and the eager runtime's framework floor
+"""Compute fractions at every precision from inference measurements and the eager runtime's framework floor
 (infertrends/achieved.py), against hand calculations from the printed sources."""
 
 from __future__ import annotations
@@ -40,6 +40,36 @@ def test_tf32_uses_inference_not_training_fractions():
             "--boundary", "accelerator", "--method", "sourced")
     assert o["factors"]["compute_fraction"] == pytest.approx(math.sqrt(f[0] * f[1]), rel=1e-9)
     assert o["factors"]["compute_fraction"] < 0.2  # far below the 0.47 of H100 training
+
+
+def test_int8_and_fp16_use_tensorrt_inference_rates_not_training_mfu():
+    # Paddle-TRT ResNet-50 v1.5, batch 256 (DeepLearningExamples): INT8 A100 80GB 27,935.10, A30 14,443.15,
+    # A10 9,598.97 img/s; dense INT8 peaks 624, 330, 250 TOPS; 7.6 GFLOPs per image (thesis Table A.3)
+    f = [27935.10 * 7.6e9 / 624e12, 14443.15 * 7.6e9 / 330e12, 9598.97 * 7.6e9 / 250e12]
+    o = out("--workload", "vision", "--accelerator", "NVIDIA A100 SXM 80GB", "--precision", "int8", "--batch", "256",
+            "--gflops", "7.6", "--boundary", "accelerator", "--method", "sourced")
+    assert o["factors"]["compute_fraction"] == pytest.approx(math.prod(f) ** (1 / 3), rel=1e-9)
+    assert 0.29 < o["factors"]["compute_fraction"] < 0.34  # the issue: ResNet-50 on H200 reaches about 0.29
+    assert "throughput_resnet50_a10_int8_trt" in o["factors"]["sources"]["compute_fraction"]
+    # FP16: the same three GPUs at 17,363.79, 8,393.37, 5,397.53 img/s (peaks 312, 165, 125 TFLOPS) and Llama 2 7B
+    # prefill on an A100: 2,048 tokens in 133 ms, each token 2 x 7e9 (the book's parameter count) plus attention
+    # over 1,024 earlier tokens on average, 4 x 32 layers x 1,024 x 4,096
+    prefill = 2048 * (2 * 7e9 + 4 * 32 * 1024 * 4096) / 0.133 / 312e12
+    f16 = [17363.79 * 7.6e9 / 312e12, 8393.37 * 7.6e9 / 165e12, 5397.53 * 7.6e9 / 125e12, prefill]
+    for precision in ("fp16", "bf16"):  # BF16 takes FP16's rows: same tensor cores, same peak
+        o = out("--workload", "vision", "--accelerator", "NVIDIA A100 SXM 80GB", "--precision", precision, "--batch",
+                "256", "--gflops", "7.6", "--boundary", "accelerator", "--method", "sourced")
+        assert o["factors"]["compute_fraction"] == pytest.approx(math.prod(f16) ** (1 / 4), rel=1e-9)
+
+
+def test_fp8_uses_the_prefill_measured_on_h100_and_l40s():
+    # Llama 2 7B, 2,048 tokens at batch 1 in TensorRT-LLM: 36 ms on H100 SXM (dense FP8 1,979 TFLOPS), 73 ms on
+    # L40S (733 TFLOPS)
+    flops = 2048 * (2 * 7e9 + 4 * 32 * 1024 * 4096)
+    f = [flops / 0.036 / 1979e12, flops / 0.073 / 733e12]
+    o = out("--workload", "vision", "--accelerator", "NVIDIA H100 SXM", "--precision", "fp8", "--batch", "256",
+            "--gflops", "7.6", "--boundary", "accelerator", "--method", "sourced")
+    assert o["factors"]["compute_fraction"] == pytest.approx(math.sqrt(f[0] * f[1]), rel=1e-9)
 
 
 def test_eager_llama7b_decode_reproduces_the_measured_25_tokens_per_second():
