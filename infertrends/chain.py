@@ -228,6 +228,7 @@ class Step:
     units: float  # units of work the step completes (images, sequences, tokens)
     memory_needed: float = 0.0  # bytes resident in memory (weights + KV cache) during the step
     overhead_seconds: float = 0.0  # least time the framework takes to issue the step (eager runtime)
+    comm_seconds: float = 0.0  # all-reduces between the accelerators of one model copy, after the compute
     # (FLOPs, bytes) of operators that run one after another (their roofline times add up); empty: the step is
     # one roofline over its totals
     parts: tuple[tuple[float, float], ...] = ()
@@ -452,7 +453,8 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     else:
         t_memory = np.zeros_like(t_compute)
         t_roof = t_compute
-    t = np.maximum(t_roof, step.overhead_seconds)
+    # the tensor-parallel all-reduces follow the step's compute (infertrends.interconnect): their time adds up
+    t = np.maximum(t_roof, step.overhead_seconds) + step.comm_seconds
     u_c = step.flops / (t * peak)
     u_m = step.bytes / (t * hw.bandwidth_gb_s * 1e9 * hw.count) if hw.bandwidth_gb_s else np.zeros_like(t)
     if power_fraction is not None:

@@ -199,8 +199,10 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--head-dim", type=_positive(int), help="size of one attention head (default: see above)")
     p.add_argument("--tensor-parallel", type=_positive(int),
                    help="accelerators per copy of the model; the other --count / N copies are replicas, each "
-                        "serving --batch / copies (default: all --count accelerators hold one copy; no "
-                        "communication cost is counted)")
+                        "serving --batch / copies. The accelerators of a copy all-reduce twice per layer "
+                        "(Megatron-LM) at NCCL's measured latency and bandwidth (A100, H100, H200 SXM; none "
+                        "counted elsewhere, and the estimate says so). Default for language models: the fewest "
+                        "that hold the weights and the KV cache of their share of the batch; otherwise all")
     p.add_argument("--peak-tflops", type=_positive(float),
                    help="with --accelerator custom: dense peak at --precision, TFLOPS (TOPS for int8)")
     p.add_argument("--bandwidth-gbs", type=_positive(float), help="with --accelerator custom: memory bandwidth, GB/s")

@@ -18,6 +18,7 @@ import numpy as np
 import infertrends.achieved as achieved
 import infertrends.chain as chain
 import infertrends.data as data
+import infertrends.interconnect as interconnect
 
 #: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
 #: (key, which column is the central value, low key/column, high key/column)
@@ -239,7 +240,44 @@ def steps_for(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.S
     encoder given by its FLOPs), and how many of each step's units one unit of work needs (each with the
     eager runtime's least seconds per step, :func:`eager_overhead`)."""
     over = eager_overhead(m, r)
-    return [(replace(s, overhead_seconds=over), n) for s, n in _steps(m, r, batch)]
+    return [(replace(s, overhead_seconds=over, comm_seconds=communication(m, r, s.units)[0]), n)
+            for s, n in _steps(m, r, batch)]
+
+
+#: Workloads whose model is split over the accelerators of one copy (tensor parallel); vision and encoder work
+#: is split by batch (each accelerator its own images or sequences), which needs no communication.
+TENSOR_PARALLEL_WORKLOADS = ("llm-prefill", "llm-decode", "llm-query")
+
+
+def default_tensor_parallel(r: Request, model: chain.LLM | None = None) -> int:
+    """Accelerators per copy of the model when ``--tensor-parallel`` is not given.
+
+    A language model: the fewest accelerators (a divisor of ``--count`` whose copies share ``--batch`` equally)
+    whose memory holds the weights and the KV cache of their share of the batch, the rest replicas: what a
+    serving deployment does, since every accelerator added to a copy adds all-reduces to each step.  All
+    ``--count`` where no smaller group holds it, and for vision and encoders (split by batch)."""
+    m = _llm_or_none(r, model)
+    if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
+        return r.count
+    for d in range(1, r.count):
+        replicas = r.count // d
+        if r.count % d or r.batch % replicas:
+            continue
+        one = replace(r, count=d, batch=r.batch // replicas, tensor_parallel=d, cap_batch=False)
+        hw = hardware_for(one)
+        if hw.memory_gb is None:
+            return r.count
+        if largest_batch(m, hw, r.precision, r.workload, r.input_tokens, r.output_tokens, r.runtime) >= one.batch:
+            return d
+    return r.count
+
+
+def communication(m: chain.LLM | None, r: Request, tokens_in_step: float) -> tuple[float, str]:
+    """Seconds of the all-reduces of one step of ``tokens_in_step`` tokens on ``r.count`` accelerators holding
+    one copy of the model (:mod:`infertrends.interconnect`), and where they come from."""
+    if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
+        return 0.0, "the work is split by batch: no communication"
+    return interconnect.seconds_per_step(m, tokens_in_step, r.count, r.accelerator)
 
 
 def _steps(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
@@ -366,13 +404,14 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
 
     With ``tensor_parallel`` below ``count``, the accelerators hold ``count / tensor_parallel`` copies of
     the model, each serving an equal share of the batch: the Joules per unit are one copy's (the copies
-    are alike), the seconds per unit the system's. No communication between accelerators is counted."""
+    are alike), the seconds per unit the system's. The accelerators of one copy all-reduce each layer's
+    output (:func:`communication`)."""
     check(r)
-    tp = r.tensor_parallel or r.count
+    tp = r.tensor_parallel or default_tensor_parallel(r, model)
     if tp != r.count:
         replicas = r.count // tp
         try:
-            one = estimate(replace(r, count=tp, batch=r.batch // replicas, tensor_parallel=None), model, spread)
+            one = estimate(replace(r, count=tp, batch=r.batch // replicas, tensor_parallel=tp), model, spread)
         except BatchTooLarge as err:
             raise chain.ChainError(f"in one copy of the model on {tp} accelerator{'s' if tp > 1 else ''}: {err}; "
                                    "or raise --tensor-parallel") from None
@@ -395,7 +434,7 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
         runtime=r.runtime, power_cap_watts=r.power_cap_watts,
-        seconds_per_unit=seconds,
+        seconds_per_unit=seconds, communication=communication(_llm_or_none(r, model), r, 1.0)[1],
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},
                  "sources": dict(central.sources)},
