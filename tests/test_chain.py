@@ -316,7 +316,7 @@ def test_seconds_of_a_query_add_up_its_tokens():
     import infertrends.estimate as estimate
 
     r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=4, precision="bf16", batch=32,
-                         boundary="node", params_billions=70, input_tokens=500, output_tokens=400)
+                         boundary="node", params_billions=70, input_tokens=500, output_tokens=400, tensor_parallel=4)
     out = estimate.estimate(r)
     hw = chain.hardware(r.accelerator, r.precision, r.count)
     f = estimate.default_factors(r.precision, r.boundary, r.accelerator)
