@@ -703,8 +703,25 @@ MLPERF_POWER_CAP = TableSpec(
 MLPERF_SPECS: dict[str, TableSpec] = {s.name: s for s in (MLPERF_ROUNDS, MLPERF_POWER, MLPERF_COUNTS,
                                                           MLPERF_POWER_CAP)}
 
+SEQUENCE_LENGTHS = TableSpec(
+    name="sequence_lengths",
+    filename="extension/sequence_lengths.csv",
+    title="Histograms of tokens per sequence of benchmark datasets (not in the thesis)",
+    key=("dataset", "split", "max_tokens", "tokens"),
+    columns=(
+        Column("dataset", "str", "the dataset"),
+        Column("split", "enum", "which part of the dataset was counted", allowed=("train", "dev", "test")),
+        Column("max_tokens", "int", "the longest sequence the pipeline makes (longer inputs are split)", "tokens",
+               positive=True),
+        Column("tokens", "int", "tokens in one sequence (the histogram's bin)", "tokens", positive=True),
+        Column("sequences", "int", "sequences of that length", "count", minimum=0),
+        *SOURCE_COLUMNS,
+    ),
+)
+
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
-                                                             ACCELERATOR_SPECS, LLM_ARCH)}
+                                                             ACCELERATOR_SPECS, LLM_ARCH,
+                                                             SEQUENCE_LENGTHS)}
 
 #: Files written by `make recount` from the model definitions (committed; read without PyTorch).
 RECOUNT_SPECS: dict[str, TableSpec] = {s.name: s for s in (RECOUNT, RECOUNT_LANGUAGE, RECOUNT_TOOLS)}

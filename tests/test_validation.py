@@ -87,3 +87,22 @@ def test_scores_use_the_same_rows_for_every_method(val):
     assert t["median_factor"] == pytest.approx(2.0)
     assert t["bias"] == pytest.approx(1.0)
     assert t["coverage"] == pytest.approx(0.5)
+
+
+def test_mlperf_bert_is_costed_at_squads_mean_length_not_its_maximum():
+    """MLPerf's BERT runs SQuAD v1.1 cut at 384 tokens without padding: the work is Table A.4's BERT Large scaled to
+    the mean sequence, not to 384.  Graphcore's histogram counts 88,641 sequences, the number of features
+    BERT's SQuAD v1.1 training pipeline makes at 384 tokens and stride 128; its mean is close to the 178.49 tokens
+    a separate count of the dev split's 10,833 features gave (sourcing/2026-12-06-bert-squad-length.md)."""
+    import infertrends.data as data
+    import infertrends.measurements as measurements
+
+    h = data.load_extension("sequence_lengths")
+    assert int(h["sequences"].sum()) == 88641 and int(h["tokens"].max()) == 384
+    mean, split = measurements.mean_tokens("SQuAD v1.1", 384)
+    assert split == "train" and abs(mean / 178.49 - 1) < 0.05
+    row = pd.Series(dict(input_tokens=384.0, output_tokens=np.nan, unit_of_inference="sample"))
+    work = measurements._work("BERT-Large (MLPerf)", row)
+    bert = data.language().set_index("model").loc["BERT Large"]
+    assert work.gflops == pytest.approx(float(bert["gflops"]) * mean / float(bert["input_tokens"]), rel=1e-12)
+    assert work.gflops < float(bert["gflops"]) * 384 / float(bert["input_tokens"]) / 2
