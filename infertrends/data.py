@@ -344,7 +344,7 @@ ACCELERATORS_EXT = TableSpec(
     key=("accelerator",),
     columns=(
         Column("accelerator", "str", "product name"),
-        Column("vendor", "enum", "vendor", allowed=("NVIDIA", "AMD", "Google", "Intel", "AWS", "Microsoft")),
+        Column("vendor", "enum", "vendor", allowed=("NVIDIA", "AMD", "Google", "Intel", "AWS", "Microsoft", "Qualcomm")),
         Column("fp32_tflops", "float", "dense FP32 (non-tensor) peak", "TFLOPS", positive=True, required=False),
         Column("fp16_tensor_tflops_dense", "float", "dense FP16 tensor/matrix peak", "TFLOPS", positive=True,
                required=False),

@@ -118,6 +118,12 @@ ACCELERATORS: dict[str, str] = {
     "NVIDIA T4": "T4",
     "NVIDIA A100-SXM4-40GB": "A100",  # the thesis's A100: SXM4, 40 GB, 400 W
     "NVIDIA Jetson AGX Orin 64G": "NVIDIA Jetson AGX Orin 64GB",
+    # Qualcomm's SKUs as its Cloud AI SDK documentation names them (the original "PCIe HHHL" card of v1.0 and
+    # v1.1, the Lite and the DM.2/DM.2e modules are none of them: left unmapped)
+    "QUALCOMM Cloud AI 100 PCIe/HHHL Pro": "Qualcomm Cloud AI 100 Pro",
+    "QUALCOMM Cloud AI 100 Pro": "Qualcomm Cloud AI 100 Pro",
+    "QUALCOMM Cloud AI 100 PCIe/HHHL Standard": "Qualcomm Cloud AI 100 Standard",
+    "QUALCOMM Cloud AI 100 Ultra": "Qualcomm Cloud AI 100 Ultra",
 }
 
 FIELDS = ["round", "release_date", "suite", "division", "availability", "submitter", "system", "platform",
