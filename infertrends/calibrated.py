@@ -27,6 +27,7 @@ import pandas as pd
 
 import infertrends.chain as chain
 import infertrends.estimate as estimate
+import infertrends.mlperf as mlperf
 import infertrends.validation as validation
 
 #: The workload whose speed factor a workload without measurements of its own takes, and why: a query's seconds
@@ -46,7 +47,24 @@ class Fitted:
     errors: np.ndarray  # log(measured / estimate), each study predicted by a fit without it
     cases: int
     studies: int
-    node_accelerators: int  # the most accelerators one measured server holds
+
+
+@cache
+def server_sizes() -> tuple[dict[str, int], int]:
+    """The most accelerators one server held in MLPerf's power results, per accelerator, and the median of those
+    over the accelerators (a server's size where an accelerator's own is smaller or unknown)."""
+    pr = mlperf.power_results()
+    pr = pr[pr["accelerator"] != ""]
+    most = pr.groupby("accelerator")["accelerators_per_node"].apply(lambda x: int(x.astype(int).max()))
+    return {str(a): int(n) for a, n in most.items()}, int(np.median(most.to_numpy()))
+
+
+def servers(count: int, accelerator: str) -> int:
+    """Servers (one host each) that ``count`` of ``accelerator`` fill: per server, as many as the largest server
+    of that accelerator in MLPerf's power results held, and at least the median over accelerators (a card
+    measured only alone, such as the L4, still fills a server of that size)."""
+    per_type, typical = server_sizes()
+    return math.ceil(count / max(per_type.get(accelerator, 0), typical))
 
 
 @cache
@@ -63,7 +81,7 @@ def fitted() -> Fitted:
     err = np.log(loso.loc[ok, "measured"] / loso.loc[ok, "chain_calibrated"]).to_numpy()
     used = e[e["chain"].notna()]
     return Fitted(calibration=validation.fit(e), errors=np.sort(err), cases=len(used),
-                  studies=used["group"].nunique(), node_accelerators=int(used["count"].max()))
+                  studies=used["group"].nunique())
 
 
 @cache
@@ -103,7 +121,7 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
     base = src if node_r == r else estimate.estimate(node_r, model, spread=False)
     f = fitted()
     hw = estimate.hardware_for(r)
-    nodes = math.ceil(r.count / f.node_accelerators)
+    nodes = servers(r.count, hw.name)
     speed_from = r.workload if r.workload in f.calibration.speed else SPEED_PROXY.get(r.workload, "*")
     framework = src["bound"] == "framework"
     seconds = float(src["seconds_per_unit"])

@@ -171,7 +171,7 @@ def calculator_rows(sc: scenarios.Scenario, accelerators: tuple[str, ...] = CALC
     """One row per single-step reference (vision, encoder, per output token), accelerator, precision and batch,
     with what the in-page calculator needs to redo :func:`infertrends.chain.energy` in the browser: the step's
     two operators (``f1``/``b1``, ``f2``/``b2``: FLOPs and bytes; a single-operator step has ``f2 = b2 = 0``), the
-    hardware, the batch the memory allows (``batch_used``), the central sourced estimate at each boundary and the
+    seconds of its tensor-parallel all-reduces (``comm``), the hardware, the batch the memory allows (``batch_used``), the central sourced estimate at each boundary and the
     thesis's method (ghost marks).  A combination whose weights do not fit the largest server is left out."""
     rows = []
     thesis = {ref.label: scenarios.thesis_joules(ref) for ref in scenarios.references()}
@@ -198,7 +198,7 @@ def _calculator_rows(sc: scenarios.Scenario, refs: list, prec: str, batch: int, 
             step, n = steps[0]
             (f1, b1), (f2, b2) = step.parts or ((step.flops, step.bytes), (0.0, 0.0))
             rows.append(dict(reference=ref.label, unit=ref.unit, accelerator=sc.accelerator, precision=prec, batch=batch,
-                             batch_used=used, f1=f1, b1=b1, f2=f2, b2=b2, units=step.units / n,
+                             batch_used=used, f1=f1, b1=b1, f2=f2, b2=b2, comm=step.comm_seconds, units=step.units / n,
                              peak=hw.peak_tflops * 1e12 * hw.count, bandwidth=hw.bandwidth_gb_s * 1e9 * hw.count,
                              watts=hw.tdp_watts * hw.count, thesis=thesis[ref.label],
                              **{f"central_{b}": v for b, v in central[ref.label].items()}))
@@ -207,9 +207,10 @@ def _calculator_rows(sc: scenarios.Scenario, refs: list, prec: str, batch: int, 
 
 #: The chain of :func:`infertrends.chain.energy` as a Vega expression over a calculator row (``datum``) and the
 #: sliders fc, fm, idle, k, host, pue and the boundary chosen: each operator its own roofline, their times added,
-#: power from the step's activity.  Tested against the Python chain in a browser.
+#: then the step's tensor-parallel all-reduces (``comm`` seconds), power from the step's activity.  Tested against
+#: the Python chain in a browser.
 _OP = "max(datum.f{i} / (fc * datum.peak), datum.b{i} / (fm * datum.bandwidth))"
-_T = f"({_OP.format(i=1)} + {_OP.format(i=2)})"
+_T = f"({_OP.format(i=1)} + {_OP.format(i=2)} + datum.comm)"
 VEGA_JOULES = (f"min(1, idle + (1 - idle) * ((datum.f1 + datum.f2) / ({_T} * datum.peak) + k * (datum.b1 + datum.b2)"
                f" / ({_T} * datum.bandwidth))) * datum.watts * {_T} / datum.units"
                " * (boundary == 'accelerator' ? 1 : boundary == 'node' ? host : host * pue)")

@@ -33,7 +33,7 @@ def expected(rows: pd.DataFrame, v: dict[str, float], boundary: str) -> dict[str
     for r in rows.itertuples():
         hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
         parts = ((r.f1, r.b1), (r.f2, r.b2)) if r.f2 or r.b2 else ()
-        step = chain.Step(flops=r.f1 + r.f2, bytes=r.b1 + r.b2, units=r.units, parts=parts)
+        step = chain.Step(flops=r.f1 + r.f2, bytes=r.b1 + r.b2, units=r.units, parts=parts, comm_seconds=r.comm)
         e = chain.energy(step, hw, v["fc"], v["fm"], v["idle"], v["k"], v["host"], v["pue"])
         out[r.reference] = float(e[boundary])
     return out

@@ -67,9 +67,13 @@ def test_a_system_on_module_has_no_host_part():
 
 
 def test_more_than_one_server_counts_a_host_each(node):
-    # 16 accelerators: the measured servers hold at most 8, so two hosts
+    # 16 A100: the measured A100 servers (DGX A100 and the like) hold at most 8, so two hosts, although a measured
+    # server of 75 W Qualcomm cards holds 16 (Gigabyte G292-Z43, MLPerf v2.0)
     big = cli(*RESNET_A100, "--boundary", "node", "--count", "16", "--batch", "4096")
     assert big["calibration"]["servers"] == 2
+    qaic = cli("--workload", "vision", "--accelerator", "Qualcomm Cloud AI 100 Pro", "--precision", "int8", "--batch",
+               "4096", "--gflops", "7.6", "--boundary", "node", "--count", "16", "--json")
+    assert qaic["calibration"]["servers"] == 1
 
 
 def test_the_interval_meets_the_issues_bar_out_of_study(node):
