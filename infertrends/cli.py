@@ -261,6 +261,8 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
         if out["replicas"] > 1:
             capped += f", {out['replicas']} copies of the model on {out['tensor_parallel']} accelerators each"
+        if out["communication"].startswith("not counted"):
+            capped += f" (all-reduces {out['communication'].split(' (')[0]})"
         src = out.get("sourced_chain", out)
         spread = (f"80 % interval {out['low']:.3g} to {out['high']:.3g}; calibrated on "
                   f"{out['calibration']['fitted_on'].split(' (')[0]}" if out["method"] == "calibrated"

@@ -83,3 +83,11 @@ def test_an_accelerator_without_a_measured_all_reduce_says_so():
     o = cli(*LLAMA70_ARGS, "--accelerator", "NVIDIA H100 PCIe", "--count", "4", "--batch", "64",
             "--tensor-parallel", "4")
     assert o["communication"].startswith("not counted: no measured all-reduce for NVIDIA H100 PCIe")
+
+
+def test_the_printed_line_says_when_no_all_reduce_is_counted():
+    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", *LLAMA70_ARGS, "--accelerator",
+                           "NVIDIA H100 PCIe", "--count", "4", "--batch", "64", "--tensor-parallel", "4"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "(all-reduces not counted: no measured all-reduce for NVIDIA H100 PCIe)" in proc.stdout
