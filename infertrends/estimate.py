@@ -272,12 +272,23 @@ def default_tensor_parallel(r: Request, model: chain.LLM | None = None) -> int:
     return r.count
 
 
+#: What the estimate says of communication for work split by batch.
+SPLIT_BY_BATCH = "the work is split by batch: no communication"
+
+
 def communication(m: chain.LLM | None, r: Request, tokens_in_step: float) -> tuple[float, str]:
     """Seconds of the all-reduces of one step of ``tokens_in_step`` tokens on ``r.count`` accelerators holding
     one copy of the model (:mod:`infertrends.interconnect`), and where they come from."""
     if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
-        return 0.0, "the work is split by batch: no communication"
+        return 0.0, SPLIT_BY_BATCH
     return interconnect.seconds_per_step(m, tokens_in_step, r.count, r.accelerator)
+
+
+def communication_source(m: chain.LLM | None, r: Request) -> str:
+    """Where the estimate's all-reduce time comes from, or why there is none (:func:`communication`'s sentence)."""
+    if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
+        return SPLIT_BY_BATCH
+    return interconnect.source(r.count, r.accelerator)
 
 
 def _steps(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
@@ -434,7 +445,7 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
         runtime=r.runtime, power_cap_watts=r.power_cap_watts,
-        seconds_per_unit=seconds, communication=communication(_llm_or_none(r, model), r, 1.0)[1],
+        seconds_per_unit=seconds, communication=communication_source(_llm_or_none(r, model), r),
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},
                  "sources": dict(central.sources)},

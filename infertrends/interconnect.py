@@ -58,20 +58,24 @@ def link(accelerator: str) -> tuple[float, float] | None:
     return latency * 1e-6, busbw * 1e9
 
 
-def seconds_per_step(m: chain.LLM, tokens_in_step: float, n: int, accelerator: str) -> tuple[float, str]:
-    """Seconds of a step's all-reduces when ``n`` accelerators hold one copy of ``m``, and a sentence saying
-    where they come from (0 s on one accelerator, or where no all-reduce is measured)."""
+def source(n: int, accelerator: str) -> str:
+    """Where the all-reduce time of ``n`` accelerators holding one copy comes from, or why there is none."""
     if n <= 1:
-        return 0.0, "one accelerator per copy of the model: no communication"
-    got = link(accelerator)
+        return "one accelerator per copy of the model: no communication"
+    if accelerator not in ALLREDUCE:
+        return (f"not counted: no measured all-reduce for {accelerator} (the time of {n}-way tensor "
+                "parallelism is a lower bound)")
+    return (f"{ALLREDUCES_PER_LAYER} all-reduces per layer (Megatron-LM) at NCCL's measured latency and bus "
+            f"bandwidth ({', '.join(ALLREDUCE[accelerator])}); a lower bound")
+
+
+def seconds_per_step(m: chain.LLM, tokens_in_step: float, n: int, accelerator: str) -> tuple[float, str]:
+    """Seconds of a step's all-reduces when ``n`` accelerators hold one copy of ``m`` (0 s on one accelerator, or
+    where no all-reduce is measured), and where they come from (:func:`source`)."""
+    got = link(accelerator) if n > 1 else None
     if got is None:
-        return 0.0, (f"not counted: no measured all-reduce for {accelerator} (the time of {n}-way tensor "
-                     "parallelism is a lower bound)")
+        return 0.0, source(n, accelerator)
     latency, busbw = got
     m = m.with_defaults()
     size = tokens_in_step * float(m.attention_width) * ACTIVATION_BYTES
-    one = allreduce_seconds(size, n, latency, busbw)
-    keys = ", ".join(ALLREDUCE[accelerator])
-    return ALLREDUCES_PER_LAYER * float(m.n_layers) * one, (
-        f"{ALLREDUCES_PER_LAYER} all-reduces per layer (Megatron-LM) at NCCL's measured latency and bus "
-        f"bandwidth ({keys}); a lower bound")
+    return ALLREDUCES_PER_LAYER * float(m.n_layers) * allreduce_seconds(size, n, latency, busbw), source(n, accelerator)
