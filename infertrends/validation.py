@@ -1,7 +1,7 @@
 """Every measurement the book holds, estimated out of study by the chain and by the methods a user
 would pick instead, on the same rows.
 
-The cases (:func:`estimates`) are every MLPerf Inference Offline power result of a benchmark whose work the
+The cases (:func:`estimates`) are every MLPerf Inference Offline and Server power result of a benchmark whose work the
 book can count (``data/mlperf/power.csv``, imported by script; one study per round) and every other
 measurement of ``data/extension/measurements.csv`` that :mod:`infertrends.measurements` matches to a
 model and an accelerator (one study per leaderboard version).  Each case is estimated at the
@@ -47,6 +47,15 @@ INTERVAL = 0.8
 COUNTED = {"resnet50": "ResNet-50 v1.5", "bert": "BERT-Large (MLPerf)", "llama2-70b": "Llama 2 70B",
            "mixtral-8x7b": "Mixtral 8x7B", "llama3.1-8b": "Llama 3.1 8B", "llama3.1-405b": "Llama 3.1 405B"}
 
+#: MLPerf scenarios whose results are cases: Offline (all samples at once) and Server (queries arriving at random,
+#: answered within a latency bound, at the highest rate that meets it); both keep the accelerators busy for the
+#: whole run, so the meter reads busy power.  SingleStream and MultiStream (one query at a time, edge systems)
+#: are not cases: their accelerators wait between queries, which the chain does not model.
+SCENARIOS = ("Offline", "Server")
+#: MLPerf's language-model benchmarks: a case only where the result is per token (a result per query would need
+#: each query's output length, which the import does not read).
+LLM_BENCHMARKS = ("llama2-70b", "mixtral-8x7b", "llama3.1-8b", "llama3.1-405b")
+
 METHODS: dict[str, str] = {
     "thesis": "the thesis's method (FLOPs over the adapted peak per Watt of TDP)",
     "epoch": "Epoch AI's FLOPs-at-utilisation method",
@@ -76,8 +85,9 @@ def _cases() -> pd.DataFrame:
     meas = data.load_extension("measurements")
     mlp = meas[meas["study"].str.startswith("MLPerf")]
     pr = mlperf.power_results()
-    runs = pr[(pr["scenario"] == "Offline") & (pr["division"] == "closed") & (pr["same_run_as"] == "")
-              & pr["benchmark"].isin(COUNTED) & (pr["accelerator"] != "")]
+    runs = pr[pr["scenario"].isin(SCENARIOS) & (pr["division"] == "closed") & (pr["same_run_as"] == "")
+              & pr["benchmark"].isin(COUNTED) & (pr["accelerator"] != "")
+              & ((pr["unit"] == "token") | ~pr["benchmark"].isin(LLM_BENCHMARKS))]
     rows = []
     for _, r in runs.iterrows():
         if r["accelerator"] not in specs.index:
@@ -97,6 +107,7 @@ def _cases() -> pd.DataFrame:
             out_tokens = float(typed.dropna().median()) if typed.notna().any() else np.nan
         rows.append(dict(
             group=f"MLPerf {r['round']}", source="data/mlperf/power.csv", study=f"MLPerf Inference {r['round']}",
+            scenario=r["scenario"],
             model=COUNTED[r["benchmark"]], system=r["system"], accelerator=r["accelerator"], count=count,
             precision=precision, batch=(float(hand["batch"]) if hand is not None and not pd.isna(hand["batch"])
                                         else float(mlperf.ASSUMED_OFFLINE_BATCH)) * count,
@@ -114,7 +125,8 @@ def _cases() -> pd.DataFrame:
             continue
         count = int(r["hardware_count"]) if not pd.isna(r["hardware_count"]) else 1
         rows.append(dict(
-            group=_group(r["study"]), source="data/extension/measurements.csv", study=r["study"], model=r["model"],
+            group=_group(r["study"]), source="data/extension/measurements.csv", study=r["study"], scenario="",
+            model=r["model"],
             system=r["hardware"], accelerator=r["accelerator"], count=count,
             precision=r["precision_used"] or "", batch=float(r["batch"]) if not pd.isna(r["batch"]) else 1.0,
             batch_stated=not pd.isna(r["batch"]), input_tokens=r["input_tokens"], output_tokens=r["output_tokens"],
@@ -265,7 +277,7 @@ class Calibration:
     ``speed``: per workload, the geometric mean of measured seconds per unit over the chain's (its roofline
     with the sourced fractions), from the cases with a published throughput. ``host_watts`` and
     ``watts_per_tdp``: node power = host_watts + watts_per_tdp x the accelerators' summed TDP, least squares on
-    the node-boundary cases' measured wall power (MLPerf's Offline runs: accelerators busy).  ``accelerator``:
+    the node-boundary cases' measured wall power (MLPerf's Offline and Server runs: accelerators busy).  ``accelerator``:
     geometric mean of measured / chain over accelerator-boundary cases (1 when there are none)."""
 
     speed: dict[str, float]

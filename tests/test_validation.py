@@ -45,6 +45,17 @@ def test_mlperf_case_is_the_published_wall_power_over_throughput(val):
     assert row.iloc[0]["boundary"] == "node"
 
 
+def test_mlperf_server_runs_are_cases_and_singlestream_runs_are_not(val):
+    # MLPerf Inference v2.1, DGX A100 (8x A100-SXM-80GB, MaxQ), ResNet-50 Server: 2,902.10 W at 229,055 queries/s
+    # (one image per query), MLCommons' results table
+    row = val[(val["group"] == "MLPerf v2.1") & (val["scenario"] == "Server") & (val["count"] == 8)
+              & (val["measured"].sub(2902.0956666666666 / 229055).abs() < 1e-7)]
+    assert len(row) == 1
+    assert row.iloc[0]["model"] == "ResNet-50 v1.5" and row.iloc[0]["boundary"] == "node"
+    # one query at a time (SingleStream, MultiStream): the accelerators wait between queries; not a case
+    assert set(val["scenario"]) == {"Offline", "Server", ""}
+
+
 def test_held_out_study_never_enters_its_own_estimate(val):
     # multiply every measurement of one study by ten: its calibrated estimate and interval must not move
     e = validation.estimates()
