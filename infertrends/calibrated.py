@@ -94,6 +94,13 @@ def validated() -> dict[str, float]:
                 cases=int(row["cases"]), studies=int(row["studies"]))
 
 
+def idle_watts(hw: chain.Hardware, precision: str) -> float:
+    """An idle accelerator's power: its own where sourced, else the sourced central idle share of its TDP."""
+    if hw.idle_watts is not None:
+        return float(hw.idle_watts)
+    return estimate.value_of("idle_fraction", "value", precision)[0] * hw.tdp_watts
+
+
 def _pue(end: str) -> float:
     key, col = PUE_KEYS[end]
     return chain.sourced(key, "pue", which=col)
@@ -134,10 +141,15 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
         j = acc["joules_per_unit"] + (host * acc["seconds_per_unit"] if node_r.boundary == "node" else 0.0)
     else:
         seconds = _capped_seconds(r, node_r, base, hw, model)
-        case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=limit * r.count, nodes=nodes,
+        case = pd.DataFrame([dict(workload=speed_from, accelerator=hw.name, tdp_sum=limit * hw.count, nodes=nodes,
                                   chain_seconds=seconds, boundary=node_r.boundary,
                                   chain=base["joules_per_unit"])])
         j = float(validation.predict(f.calibration, case).iloc[0])
+        if node_r.boundary == "node" and hw.idle_count:
+            # accelerators with nothing in the batch: their sourced idle power for the fitted step time (the
+            # fitted Watts per Watt of TDP are busy accelerators'; at the accelerator the chain counts them)
+            j += idle_watts(hw, r.precision) * hw.idle_count * seconds * f.calibration.speed.get(
+                speed_from, f.calibration.speed["*"])
     errors = f.errors
     if r.boundary == "facility":
         j *= _pue("value")

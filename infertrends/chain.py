@@ -128,6 +128,9 @@ class Hardware:
     # stretched by (uncapped power / limit) ** cap_exponent (see :func:`energy`)
     power_cap_watts: float | None = None
     cap_exponent: float = 0.0
+    # accelerators of the system beside ``count`` with nothing to do in the step (a batch smaller than the
+    # accelerators): each draws its idle power for the step's duration (see :func:`energy`)
+    idle_count: int = 0
 
     @property
     def gflops_per_watt(self) -> float:
@@ -457,10 +460,10 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
     t = np.maximum(t_roof, step.overhead_seconds) + step.comm_seconds
     u_c = step.flops / (t * peak)
     u_m = step.bytes / (t * hw.bandwidth_gb_s * 1e9 * hw.count) if hw.bandwidth_gb_s else np.zeros_like(t)
+    idle = hw.idle_watts / hw.tdp_watts if hw.idle_watts is not None else np.asarray(idle_fraction, dtype=float)
     if power_fraction is not None:
         pf = np.asarray(power_fraction, dtype=float) + np.zeros_like(t)
     else:
-        idle = hw.idle_watts / hw.tdp_watts if hw.idle_watts is not None else np.asarray(idle_fraction, dtype=float)
         pf = np.minimum(1.0, idle + (1.0 - idle) * (u_c + np.asarray(memory_power, dtype=float) * u_m))
         if hw.power_cap_watts is not None:
             # under a power limit the clocks drop: the step draws the limit and takes longer, by the measured
@@ -468,7 +471,7 @@ def energy(step: Step, hw: Hardware, compute_fraction: Any, memory_fraction: Any
             cap = hw.power_cap_watts / hw.tdp_watts
             stretch = np.where(pf > cap, (pf / cap) ** hw.cap_exponent, 1.0)
             t, u_c, u_m, pf = t * stretch, u_c / stretch, u_m / stretch, np.minimum(pf, cap)
-    acc = pf * hw.tdp_watts * hw.count * t / step.units
+    acc = (pf * hw.count + idle * hw.idle_count) * hw.tdp_watts * t / step.units
     node = acc * np.asarray(host_overhead, dtype=float)
     return dict(seconds=t, memory_bound=t_memory > t_compute,
                 framework_bound=step.overhead_seconds > t_roof, compute_use=u_c, memory_use=u_m, power_fraction=pf,

@@ -185,7 +185,9 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--count", type=_positive(int), default=1, help="accelerators serving together (default 1)")
     p.add_argument("--precision", choices=chain.PRECISIONS, help="numeric precision of the matrix work (required)")
     p.add_argument("--batch", type=_positive(int), default=1,
-                   help="images or sequences in flight across all --count accelerators (default 1)")
+                   help="images or sequences in flight across all --count accelerators (default 1); "
+                        "for vision and encoders, one image or sequence is not split: with fewer than --count, "
+                        "the other accelerators idle and their idle power is counted")
     p.add_argument("--gflops", type=_positive(float), help="GFLOPs per image (vision) or per sequence (encoder)")
     p.add_argument("--params-billions", type=_positive(float), help="total parameters, billions")
     p.add_argument("--active-params-billions", type=_positive(float),
@@ -261,6 +263,10 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
         if out["replicas"] > 1:
             capped += f", {out['replicas']} copies of the model on {out['tensor_parallel']} accelerators each"
+        if out["idle_accelerators"]:
+            n = out["idle_accelerators"]
+            capped += (f", {n} of the {out['count']} accelerators idle (one {out['unit']} each; their idle power "
+                       "counted)")
         if out["communication"].startswith("not counted"):
             capped += f" (all-reduces {out['communication'].split(' (')[0]})"
         src = out.get("sourced_chain", out)

@@ -161,10 +161,17 @@ def _option(name: str) -> str:
     return "--" + {"bandwidth_gb_s": "bandwidth-gbs", "n_layers": "layers"}.get(name, name.replace("_", "-"))
 
 
+#: Workloads whose accelerators share the batch (one image or sequence is not split across accelerators).
+BATCH_SPLIT_WORKLOADS = ("vision", "encoder")
+
+
 def hardware_for(r: Request) -> chain.Hardware:
     """The accelerator of ``r`` (one of the data, or one described by the custom options), under its power limit
-    where ``r`` sets one."""
+    where ``r`` sets one.  Images or sequences split by batch: with fewer in the batch than accelerators, each
+    busy accelerator takes one and the others idle (``idle_count``)."""
     hw = _hardware(r)
+    if r.workload in BATCH_SPLIT_WORKLOADS and r.batch < r.count:
+        hw = replace(hw, count=int(r.batch), idle_count=int(r.count - r.batch))
     if r.power_cap_watts is None:
         return hw
     if r.power_cap_watts > hw.tdp_watts:
@@ -444,7 +451,7 @@ def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) ->
         joules_per_unit=j, unit=chain.UNITS[r.workload], low=min(ends), high=max(ends),
         bound=binding.bound, batch_used=batch, batch_requested=r.batch, boundary=r.boundary,
         accelerator=r.accelerator, count=r.count, precision=r.precision, tensor_parallel=r.count, replicas=1,
-        runtime=r.runtime, power_cap_watts=r.power_cap_watts,
+        runtime=r.runtime, power_cap_watts=r.power_cap_watts, idle_accelerators=hw.idle_count,
         seconds_per_unit=seconds, communication=communication_source(_llm_or_none(r, model), r),
         accelerator_power_fraction_of_tdp=binding.power_fraction,
         factors={**{k: v for k, v in vars(central).items() if k in chain.SLOTS},

@@ -153,3 +153,26 @@ def test_the_calibrated_node_under_a_cap_by_hand():
 def test_an_impossible_cap_is_refused_in_one_line(cap, message):
     proc = cli(*H200, "--batch", "8", "--boundary", "node", "--power-cap-watts", cap)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and message in proc.stderr
+
+
+A100_VISION = ["--workload", "vision", "--gflops", "4.1", "--accelerator", "NVIDIA A100 SXM 80GB", "--precision",
+               "int8", "--batch", "1"]
+
+
+def test_accelerators_without_an_image_draw_their_idle_power():
+    # One image on 8 A100s: one works, seven idle for as long, at the A100's sourced idle power, 63 W
+    # (accelerator_specs.csv, SplitwiseSim). Hand: J(8) = J(1) + 7 x 63 W x the seconds of one image on one A100.
+    one = out(*A100_VISION, "--count", "1", "--boundary", "accelerator", "--method", "sourced")
+    eight = out(*A100_VISION, "--count", "8", "--boundary", "accelerator", "--method", "sourced")
+    assert eight["idle_accelerators"] == 7 and one["idle_accelerators"] == 0
+    assert eight["seconds_per_unit"] == pytest.approx(one["seconds_per_unit"], rel=1e-12)
+    assert eight["joules_per_unit"] == pytest.approx(one["joules_per_unit"] + 7 * 63 * one["seconds_per_unit"],
+                                                     rel=1e-9)
+    # at the node (calibrated): the fitted server for the one busy A100, plus the seven idle ones' 63 W each
+    one_n = out(*A100_VISION, "--count", "1", "--boundary", "node")
+    eight_n = out(*A100_VISION, "--count", "8", "--boundary", "node")
+    assert eight_n["joules_per_unit"] == pytest.approx(
+        one_n["joules_per_unit"] + 7 * 63 * one_n["seconds_per_unit"], rel=1e-9)
+    # with a full batch nobody idles, and the printed line says when some do
+    assert out(*A100_VISION[:-1], "8", "--count", "8", "--boundary", "node")["idle_accelerators"] == 0
+    assert "7 of the 8 accelerators idle" in cli(*A100_VISION, "--count", "8", "--boundary", "node").stdout
