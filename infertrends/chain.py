@@ -166,10 +166,14 @@ def _specs_cached() -> pd.DataFrame:
     specs = data.load_extension("accelerator_specs")
     for _, s in specs.iterrows():
         if s["quantity"] in SPEC_QUANTITIES and not pd.isna(s["value"]):
-            rows.append(dict(accelerator=s["accelerator"], quantity=s["quantity"], value=float(s["value"]),
-                             source=s["source_url"]))
+            rows.append(dict(accelerator=s["accelerator"], quantity=s["quantity"],
+                             value=float(s["value"]) * UNIT_TO_STORED.get(s["unit"], 1.0), source=s["source_url"]))
     df = pd.DataFrame(rows).drop_duplicates(["accelerator", "quantity"], keep="first")
     return df
+
+
+#: Units of accelerator_specs.csv converted when loaded: a capacity printed in GiB, in decimal GB (memory_gb).
+UNIT_TO_STORED = {"GiB": 2**30 / 1e9}
 
 
 def spec_table() -> pd.DataFrame:

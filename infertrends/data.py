@@ -435,6 +435,10 @@ SPEC_QUANTITIES = ("fp32_tflops", "tf32_tflops_dense", "fp16_tensor_tflops_dense
                    "fp8_tflops_dense", "int8_tops_dense", "tdp_watts", "memory_bandwidth_gb_s", "memory_gb",
                    "idle_watts", "unsupported_precisions")
 
+#: The units a quantity of accelerator_specs.csv may be printed in (a capacity in GiB is converted when loaded).
+SPEC_UNITS = {"memory_gb": ("GB", "GiB"), "memory_bandwidth_gb_s": ("GB/s",), "tdp_watts": ("W",),
+              "idle_watts": ("W",)}
+
 ACCELERATOR_SPECS = TableSpec(
     name="accelerator_specs",
     filename="extension/accelerator_specs.csv",
@@ -446,12 +450,17 @@ ACCELERATOR_SPECS = TableSpec(
                "memory bandwidth or capacity, idle power; `unsupported_precisions` lists precisions checked and "
                "absent (value empty)", allowed=SPEC_QUANTITIES),
         Column("value", "float", "the value (see `unit`)", positive=True, required=False),
-        Column("unit", "str", "unit of `value` (TFLOPS, TOPS, W, GB/s, GB)", required=False),
+        Column("unit", "enum", "unit of `value` as the source prints it; a capacity printed in GiB (2^30 bytes) is "
+               "converted to decimal GB (10^9 bytes) when loaded", required=False,
+               allowed=("TFLOPS", "TOPS", "W", "GB/s", "GB", "GiB")),
         Column("source_url", "str", "datasheet, whitepaper or paper the value is printed in", pattern=r"https?://\S+"),
         Column("accessed", "date", "date the source was read", "date"),
         Column("primary", "enum", "`yes` if the source is the vendor's or paper's own document", allowed=("yes", "no")),
         Column("notes", "str", "the passage read and every conversion", required=False),
     ),
+    rules=(RowRule("unit", lambda r: r["unit"] in SPEC_UNITS.get(r["quantity"], (r["unit"],)),
+                   "is not a unit of the row's quantity (memory_gb: GB or GiB; memory_bandwidth_gb_s: GB/s; "
+                   "tdp_watts, idle_watts: W)"),),
 )
 
 LLM_ARCH = TableSpec(

@@ -434,3 +434,12 @@ def test_decode_adds_the_weight_gemms_and_the_attention_by_hand():
     # one roofline over the whole step would have said less: the GEMMs are compute-bound, the attention is not
     one = max((256 * 2 * 70e9 + 256 * 4 * 80 * 1000 * 8192) / compute, (140e9 + 256 * 1000 * 80 * 2048 * 2) / feed)
     assert gemm + attention > 1.05 * one
+
+
+def test_capacities_printed_in_gib_are_decimal_gb_in_the_chain():
+    # Google's TPU7x page prints 'HBM capacity per chip (GiB) | 192'; AWS prints Trainium3's '144 GiB';
+    # NVIDIA's H100 SXM '80GB' stays 80. By hand: 192 x 2^30 / 10^9 = 206.158430208 GB.
+    t = chain.spec_table().set_index("accelerator")["memory_gb"]
+    assert t["Google TPU v7 (Ironwood)"] == pytest.approx(206.158430208, rel=1e-12)
+    assert t["AWS Trainium3"] == pytest.approx(154.618822656, rel=1e-12)
+    assert t["NVIDIA H100 SXM"] == 80.0

@@ -52,6 +52,9 @@ def error_for(spec, path: Path) -> str:
         (data.ACCELERATORS_EXT, 2, "sparse_printed", "maybe", "is not allowed"),
         (data.LLM_EXT, 5, "release_date", "2024", "is not an ISO date"),
         (data.MEASUREMENTS, 2, "measured_joules_per_inference", "-1", "must be > 0"),
+        # line 126: Google TPU v4's memory_gb, printed '32 GiB'
+        (data.ACCELERATOR_SPECS, 126, "unit", "W", "is not a unit of the row's quantity"),
+        (data.ACCELERATOR_SPECS, 126, "unit", "MB", "is not allowed"),
     ],
 )
 def test_bad_cell_names_file_line_column_value(tmp_path, spec, line, column, value, problem):
