@@ -270,9 +270,32 @@ def interaction_test(t: np.ndarray, ly: np.ndarray, group: np.ndarray) -> tuple[
     return float(beta[3]), float(2 * stats.t.sf(abs(beta[3] / se), dof)) if se > 0 else math.nan
 
 
-def slope_change(after: Trend, dates_before, values_before, dates_after, values_after, alpha: float = 0.05) -> str:
+def significant(p: float, level: float) -> bool:
+    """Whether a two-sided p-value rejects "no difference" at the book's one level: the test at significance
+    1 - ``level`` agrees with the ``level`` intervals printed beside it (a difference is significant exactly when
+    its ``level`` interval excludes zero)."""
+    check_level(level)
+    return bool(p == p and p < 1.0 - level)
+
+
+def check_level(level: float) -> None:
+    """Refuse a confidence level outside (0, 1)."""
+    if not (isinstance(level, (int, float)) and math.isfinite(level) and 0.0 < level < 1.0):
+        raise ValueError(f"level must be a number between 0 and 1 (exclusive), got {level!r}")
+
+
+def difference_p(a: Trend, b: Trend) -> tuple[float, float]:
+    """The difference in slope of two independent fits (log10 units per year) and its two-sided p-value from
+    their standard errors (normal approximation)."""
+    diff = a.slope - b.slope
+    se = math.sqrt(a.slope_se ** 2 + b.slope_se ** 2)
+    return diff, float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else math.nan
+
+
+def slope_change(after: Trend, dates_before, values_before, dates_after, values_after, level: float) -> str:
     """Whether a trend changed between two periods, by one regression with an interaction, as a clause
-    (``after`` is the later period's fit, flagged if too thinly supported to read)."""
+    (``after`` is the later period's fit, flagged if too thinly supported to read); tested at significance
+    1 - ``level``, the level of the intervals beside it."""
     t = np.concatenate([decimal_year(dates_before), decimal_year(dates_after)])
     ly = np.log10(np.concatenate([np.asarray(values_before, dtype=float), np.asarray(values_after, dtype=float)]))
     g = np.r_[np.zeros(len(dates_before)), np.ones(len(dates_after))]
@@ -280,7 +303,7 @@ def slope_change(after: Trend, dates_before, values_before, dates_after, values_
     thin = " (the later trend is too thinly supported to read)" if after.thin else ""
     if not p == p:
         return f"cannot be compared: too few points{thin}"
-    verdict = "a change the data support" if p < alpha else "no change the data can support"
+    verdict = "a change the data support" if significant(p, level) else "no change the data can support"
     return f"×{10 ** diff:.2f} a year after against before (interaction {p_text(p)}): {verdict}{thin}"
 
 
@@ -327,9 +350,9 @@ SELECTION_NOTE = {
 }
 
 
-def test_sentence(r: dict, alpha: float = 0.05) -> str:
-    """The outcome of :func:`growth_difference_test` as a clause for prose."""
-    inter = ("supported" if r["interaction_p"] < alpha else "not supported") + \
+def test_sentence(r: dict, level: float) -> str:
+    """The outcome of :func:`growth_difference_test` as a clause for prose, at significance 1 - ``level``."""
+    inter = ("supported" if significant(r["interaction_p"], level) else "not supported") + \
         f" by one regression with an interaction (×{r['slope_difference_per_year']:.2f} a year faster, " \
         f"{p_text(r['interaction_p'])})"
     sel = (f"{r['random_at_least']:,} of {r['n_random']:,} subsets chosen at random the same way grow as fast "

@@ -62,7 +62,7 @@ def thesis_claims(level: float = 0.9) -> pd.DataFrame:
             top = fits.fit_exponential(sota["release_date"], sota[column], resamples=0)
             every = fits.fit_exponential(df["release_date"], df[column], resamples=0)
             rows.append(dict(quantity=quantity, domain=domain, selection_rule=rule, sota_per_year=top.growth_per_year,
-                             all_per_year=every.growth_per_year, **test, sentence=fits.test_sentence(test)))
+                             all_per_year=every.growth_per_year, **test, sentence=fits.test_sentence(test, level)))
     return pd.DataFrame(rows)
 
 

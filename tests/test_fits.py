@@ -136,7 +136,7 @@ def test_growth_difference_test_finds_a_faster_subset():
     top = df.loc[df.groupby(years)["gflops"].idxmax()]  # the largest of each year: selected on the outcome
     r = fits.growth_difference_test(df, top, "gflops", "best-of-year", resamples=2000, seed=1)
     assert r["n_sota"] == 8 and r["n_other"] == 32 and r["n_random"] == 2000
-    assert "selection" in fits.test_sentence(r)
+    assert "selection" in fits.test_sentence(r, 0.9)
 
 def test_joules_trend_carries_the_hardware_uncertainty():
     """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
@@ -155,3 +155,19 @@ def test_joules_trend_carries_the_hardware_uncertainty():
     assert j.slope_se == pytest.approx((flops.slope_se ** 2 + hw.slope_se ** 2) ** 0.5)
     assert (j.slope_high - j.slope_low) > (flops.slope_high - flops.slope_low)
     assert (j.boot_high - j.boot_low) > (direct.boot_high - direct.boot_low)
+
+
+def test_one_level_for_intervals_and_tests():
+    # a two-sided p of 0.07 rejects at the 90 % level and not at 95 %; the book's default level is 0.9
+    assert fits.significant(0.07, 0.9) and not fits.significant(0.07, 0.95)
+    assert not fits.significant(float("nan"), 0.9)
+    for bad in (0.0, 1.0, 1.5, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="level"):
+            fits.significant(0.01, bad)
+    # by hand: slopes 0.3 +- 0.1 and 0.0 +- 0.1 (log10/yr): z = 0.3 / sqrt(0.02) = 2.1213, p = 0.0339
+    a = fits.Trend.__new__(fits.Trend)
+    b = fits.Trend.__new__(fits.Trend)
+    object.__setattr__(a, "slope", 0.3), object.__setattr__(a, "slope_se", 0.1)
+    object.__setattr__(b, "slope", 0.0), object.__setattr__(b, "slope_se", 0.1)
+    diff, p = fits.difference_p(a, b)
+    assert diff == pytest.approx(0.3) and p == pytest.approx(0.03389, abs=1e-4)
