@@ -226,10 +226,13 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
 
 
 def describe(trend: Trend) -> str:
-    """"×1.30/year (90% CI ×1.25–×1.35; bootstrap ×1.24–×1.36), doubling every 2.6 years"."""
+    """"×1.30/year (90% CI ×1.25–×1.35; bootstrap ×1.24–×1.36), doubling every 2.6 years (2.3–3.0)": a
+    doubling (or halving) time only where the interval excludes no growth, with its own interval."""
     lo, hi = trend.growth_interval
-    d = trend.doubling_years
-    dbl = (f"doubling every {d:.1f} years" if d > 0 else f"halving every {-d:.1f} years") if math.isfinite(d) else "flat"
+    dlo, dhi = trend.doubling_interval()
+    dbl = ("no doubling or halving time: the interval includes no growth" if not math.isfinite(dlo)
+           else f"doubling every {doubling_text(trend.doubling_years, dlo, dhi)}"
+           if trend.slope > 0 else f"halving every {doubling_text(trend.doubling_years, dlo, dhi)}")
     boot = ""
     if trend.n_boot:
         blo, bhi = trend.bootstrap_growth_interval
@@ -367,11 +370,32 @@ def summary(trends: dict[str, Trend]) -> pd.DataFrame:
         lo, hi = t.growth_interval
         blo, bhi = t.bootstrap_growth_interval if t.n_boot else (math.nan, math.nan)
         dlo, dhi = t.doubling_interval(bootstrap=False)
+        excludes = math.isfinite(dlo) and math.isfinite(dhi)  # a doubling time only where growth is not zero
         rows.append(dict(trend=label, n=t.n, growth_per_year=t.growth_per_year, growth_low=lo, growth_high=hi,
-                         boot_low=blo, boot_high=bhi, n_boot=t.n_boot, doubling_years=t.doubling_years,
-                         doubling_low=dlo, doubling_high=dhi, slope_log10_per_year=t.slope, r2=t.r2,
+                         boot_low=blo, boot_high=bhi, n_boot=t.n_boot,
+                         doubling_years=t.doubling_years if excludes else math.nan,
+                         doubling_low=dlo if excludes else math.nan, doubling_high=dhi if excludes else math.nan, slope_log10_per_year=t.slope, r2=t.r2,
                          level=t.level, thin=t.thin))
     return pd.DataFrame(rows)
+
+
+def doubling_text(years: float, low: float, high: float) -> str:
+    """A doubling (positive) or halving (negative) time with its interval, "2.6 years (2.3–3.0)"; empty where
+    the interval includes no growth (``low``/``high`` infinite or missing)."""
+    if not (math.isfinite(low) and math.isfinite(high) and math.isfinite(years)):
+        return ""
+    a, b = sorted((abs(low), abs(high)))
+    return f"{abs(years):.1f} years ({a:.1f}–{b:.1f})"
+
+
+def doubling_cells(table: pd.DataFrame) -> list[str]:
+    """The doubling column of a trend table: "doubling 2.6 years (2.3–3.0)", "halving …", or "none: the
+    interval includes no growth" (a doubling time is printed only where the interval excludes no growth)."""
+    out = []
+    for d, lo, hi in zip(table["doubling_years"], table["doubling_low"], table["doubling_high"]):
+        text = doubling_text(d, lo, hi)
+        out.append(("doubling " if d > 0 else "halving ") + text if text else "none: includes no growth")
+    return out
 
 
 def interval_text(low: Sequence[float], high: Sequence[float]) -> list[str]:
@@ -385,11 +409,12 @@ def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     shown = table[["trend", "n", "growth_per_year"]].copy()
     shown["growth_ci"] = interval_text(table["growth_low"], table["growth_high"])
     shown["boot_ci"] = interval_text(table["boot_low"], table["boot_high"])
-    shown[["doubling_years", "r2"]] = table[["doubling_years", "r2"]]
+    shown["doubling"] = doubling_cells(table)
+    shown["r2"] = table["r2"]
     shown["support"] = np.where(table["thin"], "too thin to read", "")
     shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
-                     "Doubling (years)", "R²", "Support"]
-    formats = {"×/year": ".2f", "Doubling (years)": ".2f", "R²": ".2f"}
+                     f"Doubling or halving time ({level}% CI)", "R²", "Support"]
+    formats = {"×/year": ".2f", "R²": ".2f"}
     return shown, formats
 
 

@@ -171,3 +171,19 @@ def test_one_level_for_intervals_and_tests():
     object.__setattr__(b, "slope", 0.0), object.__setattr__(b, "slope_se", 0.1)
     diff, p = fits.difference_p(a, b)
     assert diff == pytest.approx(0.3) and p == pytest.approx(0.03389, abs=1e-4)
+
+
+def test_doubling_time_only_where_the_interval_excludes_no_growth():
+    dates = pd.to_datetime([f"{y}-01-01" for y in range(2015, 2021)])
+    # values that wobble around a constant: the interval includes x1.00, so no doubling time is printed
+    flat = fits.fit_exponential(dates, np.array([1, 1.3, 0.8, 1.1, 0.9, 1.05]), level=0.9, resamples=0)
+    lo, hi = flat.growth_interval
+    assert lo < 1 < hi
+    assert "doubling every" not in fits.describe(flat) and "includes no growth" in fits.describe(flat)
+    row = fits.summary({"flat": flat})
+    assert math.isnan(row["doubling_years"].iloc[0])
+    assert fits.doubling_cells(row) == ["none: includes no growth"]
+    # exact halving each year, by hand: halving every 1.0 years, interval 1.0-1.0
+    half = fits.fit_exponential(dates, 0.5 ** np.arange(6), level=0.9, resamples=0)
+    assert "halving every 1.0 years (1.0–1.0)" in fits.describe(half)
+    assert fits.doubling_cells(fits.summary({"half": half})) == ["halving 1.0 years (1.0–1.0)"]
