@@ -230,16 +230,15 @@ def describe(trend: Trend) -> str:
     doubling (or halving) time only where the interval excludes no growth, with its own interval."""
     lo, hi = trend.growth_interval
     dlo, dhi = trend.doubling_interval()
-    dbl = ("no doubling or halving time: the interval includes no growth" if not math.isfinite(dlo)
-           else f"doubling every {doubling_text(trend.doubling_years, dlo, dhi)}"
-           if trend.slope > 0 else f"halving every {doubling_text(trend.doubling_years, dlo, dhi)}")
+    dbl = ("" if not math.isfinite(dlo)  # the interval includes no growth: no doubling time to state
+           else f", doubling every {doubling_text(trend.doubling_years, dlo, dhi)}"
+           if trend.slope > 0 else f", halving every {doubling_text(trend.doubling_years, dlo, dhi)}")
     boot = ""
     if trend.n_boot:
         blo, bhi = trend.bootstrap_growth_interval
         boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
     thin = f"; {trend.n} points, too thinly supported to read" if trend.thin else ""
-    return (f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}), "
-            f"{dbl}{thin}")
+    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}){dbl}{thin}"
 
 
 def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:

@@ -70,11 +70,11 @@ def test_kv_cache_of_hybrid_architectures():
     """Only attention layers cache: Qwen3.5-35B-A3B has 10 gated-attention layers of 40 (the other 30 are
     Gated DeltaNet), 2 KV heads x 256: 10 x 2 x 256 x (K, V) x 2 bytes per token in BF16; Nemotron 3 Nano,
     6 GQA layers of 52 with 2 KV heads x 128. Attention FLOPs count the same layers: 4 x 10 x context x 16 x 256.
-    DeepSeek-V3.2 caches its latent (512 + 64) and the indexer's 128-element key: 61 x 704 elements."""
+    DeepSeek-V3.2-Exp caches its latent (512 + 64) and the indexer's 128-element key: 61 x 704 elements."""
     assert chain.llm("Qwen3.5-35B-A3B").kv_bytes_per_token("bf16") == 10 * 2 * 256 * 2 * 2
     assert chain.llm("Nemotron 3 Nano 30B-A3B").kv_bytes_per_token("bf16") == 6 * 2 * 128 * 2 * 2
     assert chain.llm("Qwen3.5-35B-A3B").attention_flops(1000) == 4 * 10 * 1000 * 16 * 256
-    assert chain.llm("DeepSeek-V3.2").kv_bytes_per_token("fp8") == 61 * (512 + 64 + 128)
+    assert chain.llm("DeepSeek-V3.2-Exp").kv_bytes_per_token("fp8") == 61 * (512 + 64 + 128)
 
 
 def test_default_architecture_ignores_hybrids():

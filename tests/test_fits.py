@@ -179,7 +179,7 @@ def test_doubling_time_only_where_the_interval_excludes_no_growth():
     flat = fits.fit_exponential(dates, np.array([1, 1.3, 0.8, 1.1, 0.9, 1.05]), level=0.9, resamples=0)
     lo, hi = flat.growth_interval
     assert lo < 1 < hi
-    assert "doubling every" not in fits.describe(flat) and "includes no growth" in fits.describe(flat)
+    assert "doubling" not in fits.describe(flat) and "halving" not in fits.describe(flat)
     row = fits.summary({"flat": flat})
     assert math.isnan(row["doubling_years"].iloc[0])
     assert fits.doubling_cells(row) == ["none: includes no growth"]
