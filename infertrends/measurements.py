@@ -222,12 +222,20 @@ def factor(ratio: pd.Series | np.ndarray) -> np.ndarray:
     return np.maximum(r, 1.0 / r)
 
 
+def common_rows(c: pd.DataFrame) -> pd.Series:
+    """The measurements every method of :data:`METHODS` estimates (the rows a comparison may use)."""
+    return c[[f"{k}_ratio" for k in METHODS]].notna().all(axis=1)
+
+
 def summary(c: pd.DataFrame) -> pd.DataFrame:
-    """Per method: rows estimated, median measured/estimated, median and worst factor off."""
+    """Per method, on the same rows (those every method estimates, :func:`common_rows`): rows, median
+    measured/estimated, median and worst factor off, and the share the method underestimates."""
     rows = []
+    common = c[common_rows(c)]
     for k, label in METHODS.items():
-        r = c[f"{k}_ratio"].dropna()
-        rows.append(dict(method=k, label=label, n=len(r), median_ratio=float(np.median(r)),
+        r = common[f"{k}_ratio"]
+        rows.append(dict(method=k, label=label, n=len(r), share_under=float((r > 1).mean()),
+                         median_ratio=float(np.median(r)),
                          median_factor=float(np.median(factor(r))), worst_factor=float(factor(r).max()),
                          lowest_ratio=float(r.min()), highest_ratio=float(r.max())))
     return pd.DataFrame(rows)

@@ -117,3 +117,17 @@ def test_mlperf_bert_is_costed_at_squads_mean_length_not_its_maximum():
     bert = data.language().set_index("model").loc["BERT Large"]
     assert work.gflops == pytest.approx(float(bert["gflops"]) * mean / float(bert["input_tokens"]), rel=1e-12)
     assert work.gflops < float(bert["gflops"]) * 384 / float(bert["input_tokens"]) / 2
+
+
+def test_the_three_methods_are_summarised_on_the_same_rows():
+    # the hand-matched comparison: every method's row count is the count of measurements all three estimate,
+    # and the share under is over those rows only (a method's missing estimate is not "not under")
+    import infertrends.measurements as measurements
+
+    c = measurements.comparison()
+    s = measurements.summary(c).set_index("method")
+    common = c[[f"{k}_ratio" for k in measurements.METHODS]].notna().all(axis=1)
+    assert set(s["n"]) == {int(common.sum())}
+    assert 0 < common.sum() < len(c)  # some measurement lacks an estimate: the restriction matters
+    ratios = c.loc[common, "chain_ratio"]
+    assert s.loc["chain", "share_under"] == pytest.approx(float((ratios > 1).sum()) / len(ratios))
