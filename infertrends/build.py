@@ -352,9 +352,18 @@ def ledger_sentence(table: pd.DataFrame) -> str:
     import infertrends.ledger as ledger
 
     c = ledger.counts(table)
-    judged = sum(c[v] for v in ledger.JUDGED)
-    return (f"of its {judged} recomputed numbers, {c['match']} match, {c['rounding']} agree within rounding and "
-            f"{c['discrepancy']} differ (each explained on its page); {c['input']} more only copy an input")
+    k = ledger.counts_by_kind(table)
+    n = {kind: sum(v.values()) for kind, v in k.items()}
+    rep = k["reproduction"]
+    sel = k["selection"]
+    return (f"of its {n['reproduction']} numeric reproductions, {rep['match']} match, {rep['rounding']} agree within "
+            f"rounding and {rep['discrepancy']} differ (each explained on its page). Counted apart: "
+            f"{n['repeated']} numbers that repeat arithmetic already counted (Table B.3's unadapted GFLOPS per Watt "
+            f"are Table B.1's); {n['selection']} table listings reproduced by a selection rule whose band the book "
+            f"chose with the thesis's tables in view ({sel['match']} reproduced, {sel['discrepancy']} not: the "
+            f"outcome of a tuned rule, not evidence of a match); {n['claim']} sentences of the thesis judged by "
+            f"criteria the book wrote ({k['claim']['match']} hold); and {c['input']} printed inputs only passed "
+            "through")
 
 
 def chapter_title(chapter: str) -> str:
@@ -408,8 +417,10 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
     t["chapter"] = chapter_of if chapter_of is not None and len(chapter_of) == len(t) else "book"
     counts = ledger.counts(t)
     judged = sum(counts[v] for v in ledger.JUDGED)
-    summary = (f"{judged} recomputed: " + ", ".join(f"{counts[v]} {v}" for v in ledger.JUDGED)
-               + f"; {counts['input']} printed inputs passed through (verdict input, not counted)")
+    kinds = ledger.counts_by_kind(t)
+    summary = (f"{judged} recomputed: " + "; ".join(
+        f"{sum(kinds[k].values())} {k} (" + ", ".join(f"{kinds[k][v]} {v}" for v in ledger.JUDGED) + ")"
+        for k in ledger.KINDS) + f"; {counts['input']} printed inputs passed through (verdict input, not counted)")
     by = (t.groupby(["chapter", "verdict"], sort=False).size().unstack(fill_value=0)
           .reindex(columns=list(ledger.VERDICTS), fill_value=0).reset_index())
     by.insert(1, "numbers", by[list(ledger.VERDICTS)].sum(axis=1))
@@ -432,7 +443,7 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
             "Where": grp["source"], "Row": grp["key"], "Number": grp["quantity"].map(ledger.label),
             "Thesis": grp["thesis"],
             "Book": [_printed_like(th, v) for th, v in zip(grp["thesis"], grp["recomputed"])],
-            "Verdict": grp["verdict"],
+            "Verdict": grp["verdict"], "Kind": grp["kind"],
             "Difference": [_percent(d) for d in grp["rel_diff"]],
             "Note": grp["note"].fillna(""),
         })

@@ -145,23 +145,30 @@ def split(df: pd.DataFrame, date: str = "release_date", end: pd.Timestamp = THES
 
 
 def fit_rows(df: pd.DataFrame, value: str, label: str, sota: pd.DataFrame | None = None,
-             hw_trend: fits.Trend | None = None, flops: str | None = None, level: float = 0.9) -> list[dict]:
+             hw_trend: fits.Trend | dict[str, fits.Trend] | None = None, flops: str | None = None,
+             level: float = 0.9) -> list[dict]:
     """Trends before/after the thesis's end (and overall), for all models and the state of the art.
 
-    With ``hw_trend``, ``value`` is ``flops`` over that trend (Joules) and each fit carries the uncertainty
-    of both the FLOPs and the hardware trend."""
+    With ``hw_trend`` (one trend, or one per period: ``before``, ``after``, ``all``), ``value`` is ``flops`` over
+    that period's hardware trend (Joules), fitted only on the models released within the dates the hardware
+    trend was fitted on (never extrapolated); each fit carries the uncertainty of both trends."""
     rows = []
     groups = {"all models": df} if sota is None else {"all models": df, "state of the art": sota}
     for group, d in groups.items():
         for period, part in split(d).items():
+            hw = hw_trend.get(period) if isinstance(hw_trend, dict) else hw_trend
+            if hw_trend is not None:
+                if hw is None:
+                    continue
+                part = part[fits.within_span(hw, part["release_date"])]
             if len(part) < 3 or part["release_date"].nunique() < 2:
                 continue
-            t = (fits.joules_trend(part["release_date"], part[flops], hw_trend, level=level) if hw_trend
+            t = (fits.joules_trend(part["release_date"], part[flops], hw, level=level) if hw is not None
                  else fits.fit_exponential(part["release_date"], part[value], level=level))
             # the change test uses the FLOPs for Joules: both periods divide by the same hardware trend,
             # so the difference in slope is the same
             rows.append(dict(quantity=label, models=group, period=period, trend=t,
-                             data=(part["release_date"], part[flops if hw_trend else value]),
+                             data=(part["release_date"], part[flops if hw_trend is not None else value]),
                              **fits.summary({label: t}).iloc[0].drop(["trend"]).to_dict()))
     return rows
 

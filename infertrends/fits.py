@@ -212,6 +212,17 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
                  boot_slopes=boot_b, t_min=flops.t_min, t_max=flops.t_max)
 
 
+def within_span(trend: Trend, dates: Sequence | pd.Series) -> np.ndarray:
+    """Whether each of ``dates`` lies within the dates the trend was fitted on (a trend is never extrapolated)."""
+    years = decimal_year(dates)
+    return (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
+
+
+def predict_within(trend: Trend, dates: Sequence | pd.Series) -> np.ndarray:
+    """The trend's value at ``dates`` inside its span, NaN outside it (no extrapolation)."""
+    return np.where(within_span(trend, dates), trend.predict(dates), np.nan)
+
+
 def trend_line(trend: Trend, start: float, end: float, label: str, points: int = 50) -> pd.DataFrame:
     """Points along a trend between decimal years ``start`` and ``end``, for charts."""
     years = np.linspace(start, end, points)
@@ -426,6 +437,19 @@ def zero_growth_clause(t: Trend) -> str:
     if not ols and not boot:
         return "include"
     return "disagree on (only the " + ("OLS" if ols else "bootstrap") + " interval excludes)"
+
+
+def energy_verdict(e: Trend) -> str:
+    """Does hardware progress cancel the growth in FLOPs, read off the Joules trend ``e``: "no" or "yes" only
+    where both intervals exclude no growth and the trend is not too thin to read (:attr:`Trend.thin`)."""
+    if e.thin:
+        return f"unclear: {e.n} points, too thinly supported to read"
+    clause = zero_growth_clause(e)
+    if clause == "exclude":
+        return "no: Joules grow" if e.slope > 0 else "yes: Joules fall"
+    if clause == "include":
+        return "unclear: the intervals include no growth"
+    return "unclear: the OLS and bootstrap intervals disagree"
 
 
 def state_of_the_art_and_all(sota: pd.DataFrame, every: pd.DataFrame, value: str, label: str,

@@ -15,6 +15,15 @@ Verdicts (documented on the intro page and in the README):
   Table B.3, a speed-up of a baseline over itself): equal to the book's value, it proves nothing
   about the method and is kept out of the counts of matches, roundings and discrepancies.  A
   passed-through number that differs from its input is a ``discrepancy``.
+
+Kinds (what a row is evidence of; the intro and the ledger page count them apart):
+
+* ``reproduction`` - a number the thesis computed, recomputed by the book from the raw inputs;
+* ``repeated`` - a number that repeats arithmetic already counted elsewhere in the ledger (Table B.3's
+  unadapted GFLOPS per Watt are Table B.1's), so it adds no independent evidence;
+* ``selection`` - whether a model appears in one of the thesis's tables, reproduced by a selection rule whose
+  band the book chose with the thesis's table in view: the outcome of a tuned rule, not a match;
+* ``claim`` - a sentence of the thesis (1 = it holds) judged by criteria the book wrote.
 """
 
 from __future__ import annotations
@@ -27,8 +36,14 @@ from typing import Sequence
 
 import pandas as pd
 
-COLUMNS = ["source", "key", "quantity", "thesis", "recomputed", "rel_diff", "tolerance", "verdict", "note"]
+COLUMNS = ["source", "key", "quantity", "thesis", "recomputed", "rel_diff", "tolerance", "verdict", "note", "kind"]
 VERDICTS = ("match", "rounding", "discrepancy", "input")
+KINDS = ("reproduction", "repeated", "selection", "claim")
+
+
+def default_kind(quantity: str) -> str:
+    """The kind of a row from its quantity: a claim, a table listing (selection) or a recomputed number."""
+    return "claim" if quantity == "claim_holds" else "selection" if quantity == "listed" else "reproduction"
 #: The verdicts that judge a recomputation (``input`` rows are not counted).
 JUDGED = ("match", "rounding", "discrepancy")
 
@@ -94,6 +109,7 @@ class Ledger:
         exact: bool = False,
         significant: int | None = None,
         passthrough: bool = False,
+        kind: str | None = None,
     ) -> str:
         """Record one comparison and return its verdict.
 
@@ -101,8 +117,12 @@ class Ledger:
         tolerance, so anything but equality is a discrepancy.  ``significant`` is for numbers
         the thesis calls approximate ("approximately 100"): the tolerance is half a unit in the
         last significant digit.  ``passthrough`` marks a printed number that only copies an input
-        (verdict ``input`` if equal at the printed digits, else ``discrepancy``).
+        (verdict ``input`` if equal at the printed digits, else ``discrepancy``).  ``kind``: one of
+        :data:`KINDS` (default from the quantity, :func:`default_kind`).
         """
+        kind = kind or default_kind(quantity)
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if not isinstance(thesis, str):
             raise TypeError("pass the thesis value as printed text (e.g. '1.3334') to keep its digits")
         if exact:
@@ -118,7 +138,7 @@ class Ledger:
         self.rows.append(
             dict(source=source, key=key, quantity=quantity, thesis=thesis, recomputed=float(recomputed),
                  rel_diff=relative_difference(float(thesis), float(recomputed)), tolerance=tol, verdict=v,
-                 note=note)
+                 note=note, kind=kind)
         )
         return v
 
@@ -161,6 +181,12 @@ def counts(table: pd.DataFrame) -> dict[str, int]:
     """Rows per verdict (every verdict of :data:`VERDICTS`, zero if absent)."""
     vc = table["verdict"].value_counts() if len(table) else pd.Series(dtype=int)
     return {v: int(vc.get(v, 0)) for v in VERDICTS}
+
+
+def counts_by_kind(table: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Rows per verdict within each kind of :data:`KINDS` (``input`` rows are counted apart, under no kind)."""
+    judged = table[table["verdict"] != "input"] if len(table) else table
+    return {k: counts(judged[judged["kind"] == k]) for k in KINDS}
 
 
 def read(path: Path) -> pd.DataFrame:

@@ -187,3 +187,15 @@ def test_doubling_time_only_where_the_interval_excludes_no_growth():
     half = fits.fit_exponential(dates, 0.5 ** np.arange(6), level=0.9, resamples=0)
     assert "halving every 1.0 years (1.0–1.0)" in fits.describe(half)
     assert fits.doubling_cells(fits.summary({"half": half})) == ["halving 1.0 years (1.0–1.0)"]
+
+
+def test_a_thin_trend_never_answers_the_energy_question():
+    # four points growing x10 a year, exactly: both intervals exclude no growth, but four points are too few
+    # to read (fits.MIN_POINTS), so the verdict is "unclear", not "no: Joules grow"
+    dates = pd.to_datetime([f"{y}-01-01" for y in range(2017, 2021)])
+    thin = fits.fit_exponential(dates, 10.0 ** np.arange(4) * np.array([1, 1.01, 0.99, 1]), level=0.9)
+    assert thin.thin and thin.slope_low > 0
+    assert fits.energy_verdict(thin).startswith("unclear")
+    many = pd.to_datetime([f"{y}-01-01" for y in range(2010, 2020)])
+    grows = fits.fit_exponential(many, 2.0 ** np.arange(10) * np.tile([1, 1.01], 5), level=0.9)
+    assert fits.energy_verdict(grows) == "no: Joules grow"

@@ -96,3 +96,18 @@ def test_thesis_claims_by_hand():
     assert "in 2020" in note  # the last year of Table A.4
     # AlexNet 0.1 J against 0.02 and 0.01 J: geometric mean of 5 and 10
     assert claims.energy_ratio(0.1, pd.Series([0.02, 0.01]))[0] == pytest.approx(50 ** 0.5)
+
+
+def test_kinds_are_counted_apart():
+    book = ledger.Ledger()
+    book.add("Table B.1", "V100", "gflops_per_watt", "416.67", 125e3 / 300)  # a reproduction
+    book.add("Table B.3", "not adapted | V100", "gflops_per_watt", "52.33", 15.7e3 / 300, kind="repeated")
+    book.add("Table 5.3", "ResNet-50", "listed", "1", 1.0, exact=True)  # a selection outcome
+    book.add("Section 4.2.2", "a claim", "claim_holds", "1", 0.0, exact=True)  # judged by the book: fails
+    df = book.frame()
+    assert list(df["kind"]) == ["reproduction", "repeated", "selection", "claim"]
+    k = ledger.counts_by_kind(df)
+    assert k["reproduction"]["match"] == 1 and k["repeated"]["match"] == 1 and k["selection"]["match"] == 1
+    assert k["claim"] == {"match": 0, "rounding": 0, "discrepancy": 1, "input": 0}
+    with pytest.raises(ValueError, match="kind must be one of"):
+        book.add("s", "k", "q", "1", 1.0, kind="tuned")
