@@ -27,6 +27,9 @@ BOOTSTRAP_RESAMPLES = C.BOOTSTRAP_RESAMPLES
 #: as too thinly supported to read; its band is not drawn.
 MIN_POINTS = 5
 MAX_SPAN = 10.0
+#: A bootstrap resamples clusters (points sharing a date: one paper's models, one accelerator's precisions); with
+#: fewer clusters than this its percentiles move with the seed, so none is computed and the trend says so.
+MIN_BOOTSTRAP_CLUSTERS = 8
 
 
 def decimal_year(dates: Sequence | pd.Series | pd.DatetimeIndex) -> np.ndarray:
@@ -56,6 +59,7 @@ class Trend:
     n_boot: int = 0
     boot_intercepts: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     boot_slopes: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
+    clusters: int = 0  # distinct dates the bootstrap resamples (0: not counted)
     t_min: float = math.nan  # decimal years spanned by the fitted points
     t_max: float = math.nan
 
@@ -113,6 +117,29 @@ class Trend:
         return 10.0 ** (self.intercept + self.slope * np.asarray(years, dtype=float))
 
 
+def cluster_bootstrap(t: np.ndarray, ly: np.ndarray, groups: np.ndarray, resamples: int,
+                      seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """OLS intercepts and slopes of ``resamples`` resamples of whole clusters (``groups``: one label per point;
+    a cluster drawn k times enters with weight k), all at once.  With one point per cluster this is the
+    ordinary bootstrap, draw for draw.  Resamples without a spread of dates are dropped."""
+    codes, uniques = pd.factorize(pd.Series(groups), sort=False)
+    k = len(uniques)
+    rng = np.random.default_rng(seed)
+    draws = rng.integers(0, k, size=(resamples, k))
+    counts = np.bincount((draws + (np.arange(resamples) * k)[:, None]).ravel(),
+                         minlength=resamples * k).reshape(resamples, k).astype(float)
+    w = counts[:, codes]
+    tc = t - t.mean()
+    sw = w.sum(axis=1)
+    tm, ym = (w @ tc) / sw, (w @ ly) / sw
+    den = w @ (tc * tc) - sw * tm * tm
+    num = w @ (tc * ly) - sw * tm * ym
+    ok = den > 1e-12 * np.maximum(sw, 1.0)
+    slopes = num[ok] / den[ok]
+    intercepts = ym[ok] - slopes * tm[ok] - slopes * t.mean()
+    return intercepts, slopes
+
+
 def bootstrap(t: np.ndarray, ly: np.ndarray, resamples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """OLS intercepts and slopes of ``resamples`` resamples of the points, all at once.
 
@@ -133,10 +160,15 @@ def bootstrap(t: np.ndarray, ly: np.ndarray, resamples: int, seed: int) -> tuple
 
 
 def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Series, level: float = 0.9,
-                    resamples: int = BOOTSTRAP_RESAMPLES, seed: int = C.BOOTSTRAP_SEED) -> Trend:
+                    resamples: int = BOOTSTRAP_RESAMPLES, seed: int = C.BOOTSTRAP_SEED,
+                    clusters: Sequence | None = None) -> Trend:
     """Fit ``log10(values) = a + b * year`` by OLS, with analytic and bootstrap intervals.
 
-    ``resamples=0`` skips the bootstrap.  The same inputs and seed give the same intervals.
+    The bootstrap resamples clusters, by default the points' dates (the models of one paper share its date, the
+    precisions of one accelerator its launch), so that points that are not independent are not counted as if
+    they were; ``clusters`` gives other labels.  With fewer than :data:`MIN_BOOTSTRAP_CLUSTERS` clusters no
+    bootstrap is computed (``n_boot`` 0, ``clusters`` says how many there were).  ``resamples=0`` skips it.
+    The same inputs and seed give the same intervals.
     """
     t = decimal_year(dates)
     y = np.asarray(values, dtype=float)
@@ -154,7 +186,12 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
     res = stats.linregress(t, ly)
     n = len(y)
     tq = stats.t.ppf(0.5 + level / 2, df=n - 2)
-    boot_a, boot_b = bootstrap(t, ly, resamples, seed) if resamples else (np.empty(0), np.empty(0))
+    groups = t if clusters is None else np.asarray(clusters)
+    if len(groups) != n:
+        raise ValueError(f"clusters and values differ in length: {len(groups)} vs {n}")
+    k = int(pd.Series(groups).nunique())
+    boot_a, boot_b = (cluster_bootstrap(t, ly, groups, resamples, seed) if resamples and k >= MIN_BOOTSTRAP_CLUSTERS
+                      else (np.empty(0), np.empty(0)))
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
     blo, bhi = np.percentile(boot_b, q) if boot_b.size else (math.nan, math.nan)
     return Trend(
@@ -173,6 +210,7 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         boot_slopes=boot_b,
         t_min=float(t.min()),
         t_max=float(t.max()),
+        clusters=k,
     )
 
 
@@ -209,7 +247,7 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
     return Trend(intercept=flops.intercept - hardware.intercept + math.log10(scale), slope=slope, slope_se=se,
                  n=flops.n, r2=r2, level=level, slope_low=slope - tq * se, slope_high=slope + tq * se,
                  boot_low=float(blo), boot_high=float(bhi), n_boot=int(boot_b.size), boot_intercepts=boot_a,
-                 boot_slopes=boot_b, t_min=flops.t_min, t_max=flops.t_max)
+                 boot_slopes=boot_b, t_min=flops.t_min, t_max=flops.t_max, clusters=flops.clusters)
 
 
 def within_span(trend: Trend, dates: Sequence | pd.Series) -> np.ndarray:
@@ -248,6 +286,8 @@ def describe(trend: Trend) -> str:
     if trend.n_boot:
         blo, bhi = trend.bootstrap_growth_interval
         boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
+    elif 0 < trend.clusters < MIN_BOOTSTRAP_CLUSTERS:
+        boot = f"; no bootstrap: {trend.clusters} release dates, too few to resample"
     thin = f"; {trend.n} points, too thinly supported to read" if trend.thin else ""
     return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}){dbl}{thin}"
 
@@ -385,7 +425,7 @@ def summary(trends: dict[str, Trend]) -> pd.DataFrame:
                          boot_low=blo, boot_high=bhi, n_boot=t.n_boot,
                          doubling_years=t.doubling_years if excludes else math.nan,
                          doubling_low=dlo if excludes else math.nan, doubling_high=dhi if excludes else math.nan, slope_log10_per_year=t.slope, r2=t.r2,
-                         level=t.level, thin=t.thin))
+                         level=t.level, thin=t.thin, clusters=t.clusters))
     return pd.DataFrame(rows)
 
 
@@ -408,6 +448,18 @@ def doubling_cells(table: pd.DataFrame) -> list[str]:
     return out
 
 
+def support_cells(table: pd.DataFrame) -> list[str]:
+    """The support column of a trend table: "too thin to read", and where no bootstrap was computed for want
+    of release dates to resample, how many there were."""
+    out = []
+    for thin, k, nb in zip(table["thin"], table.get("clusters", pd.Series(0, index=table.index)),
+                           table.get("n_boot", pd.Series(0, index=table.index))):
+        parts = (["too thin to read"] if thin else []) + (
+            [f"no bootstrap: {int(k)} release dates"] if 0 < k < MIN_BOOTSTRAP_CLUSTERS and not nb else [])
+        out.append("; ".join(parts))
+    return out
+
+
 def interval_text(low: Sequence[float], high: Sequence[float]) -> list[str]:
     """Intervals as "1.25–1.35" cells (empty where there is none)."""
     return [f"{a:.2f}–{b:.2f}" if a == a else "" for a, b in zip(low, high)]
@@ -421,7 +473,7 @@ def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     shown["boot_ci"] = interval_text(table["boot_low"], table["boot_high"])
     shown["doubling"] = doubling_cells(table)
     shown["r2"] = table["r2"]
-    shown["support"] = np.where(table["thin"], "too thin to read", "")
+    shown["support"] = support_cells(table)
     shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
                      f"Doubling or halving time ({level}% CI)", "R²", "Support"]
     formats = {"×/year": ".2f", "R²": ".2f"}

@@ -142,10 +142,13 @@ def test_joules_trend_carries_the_hardware_uncertainty():
     """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
     import infertrends.fits as fits
 
-    dates = pd.to_datetime(["2012-06-01", "2014-03-01", "2015-09-01", "2017-01-01", "2018-06-01", "2020-02-01"])
-    gflops = np.array([1.4, 4.0, 7.6, 20.0, 40.0, 150.0])
-    gpu_dates = pd.to_datetime(["2011-01-01", "2013-01-01", "2014-06-01", "2016-01-01", "2018-01-01", "2020-06-01"])
-    eff = np.array([6.0, 15.0, 20.0, 40.0, 90.0, 200.0])
+    # nine release dates each (a bootstrap needs at least fits.MIN_BOOTSTRAP_CLUSTERS = 8)
+    dates = pd.to_datetime(["2012-06-01", "2013-02-01", "2014-03-01", "2015-09-01", "2016-04-01", "2017-01-01",
+                            "2018-06-01", "2019-03-01", "2020-02-01"])
+    gflops = np.array([1.4, 2.5, 4.0, 7.6, 9.0, 20.0, 40.0, 60.0, 150.0])
+    gpu_dates = pd.to_datetime(["2011-01-01", "2012-03-01", "2013-01-01", "2014-06-01", "2015-05-01", "2016-01-01",
+                                "2018-01-01", "2019-01-01", "2020-06-01"])
+    eff = np.array([6.0, 9.0, 15.0, 20.0, 33.0, 40.0, 90.0, 110.0, 200.0])
     hw = fits.fit_exponential(gpu_dates, eff)
     j = fits.joules_trend(dates, gflops, hw, scale=2.0)
     direct = fits.fit_exponential(dates, 2.0 * gflops / hw.predict(dates))
@@ -199,3 +202,21 @@ def test_a_thin_trend_never_answers_the_energy_question():
     many = pd.to_datetime([f"{y}-01-01" for y in range(2010, 2020)])
     grows = fits.fit_exponential(many, 2.0 ** np.arange(10) * np.tile([1, 1.01], 5), level=0.9)
     assert fits.energy_verdict(grows) == "no: Joules grow"
+
+
+def test_bootstrap_resamples_release_dates_not_rows():
+    # ten release dates; every model entered twice (two rows of one paper) carries no new information, so a
+    # bootstrap over release dates keeps its width, while one over rows narrows by about sqrt(2)
+    dates = pd.to_datetime([f"{y}-03-01" for y in range(2010, 2020)])
+    values = 2.0 ** np.arange(10) * np.array([1, 1.5, 0.7, 1.2, 0.8, 1.4, 0.9, 1.1, 0.6, 1.3])
+    once = fits.fit_exponential(dates, values, level=0.9)
+    twice = fits.fit_exponential(dates.append(dates), np.r_[values, values], level=0.9)
+    assert once.clusters == twice.clusters == 10
+    width = lambda t: t.boot_high - t.boot_low  # noqa: E731
+    assert width(twice) == pytest.approx(width(once), rel=0.05)
+    naive = fits.fit_exponential(dates.append(dates), np.r_[values, values], level=0.9,
+                                 clusters=np.arange(20))
+    assert width(naive) < 0.85 * width(once)
+    # seven release dates: no bootstrap, and the description says why
+    few = fits.fit_exponential(dates[:7], values[:7], level=0.9)
+    assert few.n_boot == 0 and few.clusters == 7 and "no bootstrap: 7 release dates" in fits.describe(few)
