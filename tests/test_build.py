@@ -71,6 +71,12 @@ def test_reproduction_ledger(html):
         assert printed[(row.source, row.key, row.quantity)] == row.thesis
     # committed expected counts (a change of any verdict must be explained and these updated on purpose)
     assert ledger.counts(df) == {"match": 170, "rounding": 18, "discrepancy": 11, "input": 47}
+    # ... counted apart by what they are evidence of: 28 of Table B.3's rows repeat Table B.1's arithmetic (its
+    # 28 unadapted GFLOPS/W), table listings are outcomes of a selection rule, claims are judged by the book
+    by_kind = ledger.counts_by_kind(df)
+    assert {k: sum(v.values()) for k, v in by_kind.items()} == {"reproduction": 153, "repeated": 28,
+                                                                "selection": 14, "claim": 4}
+    assert by_kind["reproduction"] == {"match": 129, "rounding": 17, "discrepancy": 7, "input": 0}
     # hand checks of single rows, independent of the ledger's code
     row = lambda source, key, quantity: df[(df["source"] == source) & (df["key"] == key)  # noqa: E731
                                            & (df["quantity"] == quantity)].iloc[0]
@@ -79,6 +85,10 @@ def test_reproduction_ledger(html):
     assert v100["recomputed"] == pytest.approx(125e3 / 300) and v100["verdict"] == "match"
     # Table B.3 copies B.1's FP32 peak of the V100, 15.70: an input, not a match
     assert row("Table B.3", "not adapted | Tesla V100 | FP32", "tflops")["verdict"] == "input"
+    # ... and its GFLOPS/W, 15.70 TFLOPS / 300 W = 52.33, is Table B.1's number again: repeated, not new evidence
+    b3 = row("Table B.3", "not adapted | Tesla V100 | FP32", "gflops_per_watt")
+    assert b3["kind"] == "repeated" and b3["recomputed"] == pytest.approx(15.7e3 / 300, rel=1e-3)
+    assert set(df.loc[df["quantity"] == "listed", "kind"]) == {"selection"}
     # Section 5.3: 2000 kcal/day = 2000 x 4184 J / 86400 s = 96.85 W, printed "approximately 100"
     internal = row("Section 5.3", "internal", "human_watts")
     assert internal["recomputed"] == pytest.approx(2000 * 4184 / 86400) and internal["verdict"] == "discrepancy"
@@ -88,7 +98,7 @@ def test_reproduction_ledger(html):
     page = (html / "reproduction.html").read_text(encoding="utf-8")
     assert f"{len(df)} numbers" in page
     intro = (html / "intro.html").read_text(encoding="utf-8")
-    assert "of its 199 recomputed numbers, 170 match, 18 agree within rounding and 11 differ" in intro
+    assert "of its 153 numeric reproductions, 129 match, 17 agree within rounding and 7 differ" in intro
 
 
 @pytest.mark.parametrize("chapter", build.chapters())
