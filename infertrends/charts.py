@@ -180,6 +180,12 @@ def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
 
 
+def band_note(level: float) -> str:
+    """What the shaded band around a trend line is, for a caption (one wording for every chart)."""
+    return (f"Shaded: the {100 * level:.0f} % confidence band of each trend line (bootstrap over release dates), "
+            "where the line lies, not where individual models fall.")
+
+
 def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") -> alt.LayerChart | alt.Chart:
     """Trend lines (dash by ``trend``) from :func:`infertrends.fits.trend_line` frames, with their
     bootstrap bands (shaded) where the frame has ``low``/``high`` columns."""
@@ -195,8 +201,8 @@ def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") 
         return line
     band = alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(opacity=0.12, color=TREND_COLOR).encode(
         x=f"{x}:T", y=alt.Y("low:Q", scale=scale), y2="high:Q", detail="trend:N",
-        tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="band low", format=",.3g"),
-                 alt.Tooltip("high:Q", title="band high", format=",.3g")])
+        tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="confidence band of the line, low", format=",.3g"),
+                 alt.Tooltip("high:Q", title="confidence band of the line, high", format=",.3g")])
     return alt.layer(band, line)
 
 
