@@ -351,7 +351,8 @@ ACCELERATORS_EXT = TableSpec(
         Column("bf16_tensor_tflops_dense", "float", "dense BF16 tensor/matrix peak", "TFLOPS", positive=True,
                required=False),
         Column("tdp_watts", "float", "maximum TDP / board power", "W", positive=True, required=False),
-        Column("launch_date", "date", "announcement or availability (see notes)", "date"),
+        Column("launch_date", "date", "first public announcement of the part with its specifications; where none "
+               "was found, the first availability (said in the notes: an upper bound)", "date"),
         Column("segment", "enum", "market segment", allowed=("Server", "Desktop", "Cloud")),
         Column("sparse_printed", "enum", "`yes` if the source printed only sparse peaks (halved here)",
                allowed=("yes", "no")),
