@@ -439,12 +439,14 @@ def doubling_text(years: float, low: float, high: float) -> str:
 
 
 def doubling_cells(table: pd.DataFrame) -> list[str]:
-    """The doubling column of a trend table: "doubling 2.6 years (2.3–3.0)", "halving …", or "none: the
-    interval includes no growth" (a doubling time is printed only where the interval excludes no growth)."""
+    """The doubling column of a trend table: "doubling 2.6 years (2.3–3.0)", "halving …", or "none: includes no
+    growth" (a doubling time is printed only where the interval excludes no growth); empty for a trend too thin
+    to read."""
     out = []
-    for d, lo, hi in zip(table["doubling_years"], table["doubling_low"], table["doubling_high"]):
+    thin = table["thin"] if "thin" in table else pd.Series(False, index=table.index)
+    for d, lo, hi, th in zip(table["doubling_years"], table["doubling_low"], table["doubling_high"], thin):
         text = doubling_text(d, lo, hi)
-        out.append(("doubling " if d > 0 else "halving ") + text if text else "none: includes no growth")
+        out.append("" if th else ("doubling " if d > 0 else "halving ") + text if text else "none: includes no growth")
     return out
 
 
