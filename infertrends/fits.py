@@ -279,7 +279,7 @@ def describe(trend: Trend) -> str:
     doubling (or halving) time only where the interval excludes no growth, with its own interval."""
     lo, hi = trend.growth_interval
     dlo, dhi = trend.doubling_interval()
-    dbl = ("" if not math.isfinite(dlo)  # the interval includes no growth: no doubling time to state
+    dbl = ("" if not math.isfinite(dlo) or trend.thin  # no growth excluded, or too thin: no doubling time
            else f", doubling every {doubling_text(trend.doubling_years, dlo, dhi)}"
            if trend.slope > 0 else f", halving every {doubling_text(trend.doubling_years, dlo, dhi)}")
     boot = ""
