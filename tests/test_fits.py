@@ -143,6 +143,18 @@ def test_growth_difference_test_finds_a_faster_subset():
     r = fits.growth_difference_test(df, top, "gflops", "best-of-year", resamples=2000, seed=1)
     assert r["n_sota"] == 8 and r["n_other"] == 32 and r["n_random"] == 2000
     assert "selection" in fits.test_sentence(r, 0.9)
+    # every model grows at the same rate: neither test may find the yearly best faster (the truth here)
+    assert not fits.significant(r["interaction_p"], 0.9) and not fits.significant(r["selection_p"], 0.9)
+    assert "not supported" in fits.test_sentence(r, 0.9)
+    # now the yearly best really grows x10**0.3 = x2.0 a year faster: both tests must find it, and the
+    # interaction's difference must be about that factor
+    faster = df.copy()
+    faster.loc[top.index, "gflops"] *= 10 ** (0.3 * (years[top.index] - 2012))
+    r = fits.growth_difference_test(faster, faster.loc[top.index], "gflops", "best-of-year", resamples=2000, seed=1)
+    assert r["slope_difference_per_year"] == pytest.approx(10 ** 0.3, rel=0.1)
+    assert fits.significant(r["interaction_p"], 0.9) and fits.significant(r["selection_p"], 0.9)
+    assert fits.test_sentence(r, 0.9).startswith("supported")
+
 
 def test_joules_trend_carries_the_hardware_uncertainty():
     """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
