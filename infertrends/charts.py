@@ -180,15 +180,20 @@ def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
 
 
-def band_note(level: float) -> str:
-    """What the shaded band around a trend line is, for a caption (one wording for every chart)."""
+def band_note(level: float, prediction: bool = False) -> str:
+    """What the shaded band around a trend line is (and, with ``prediction``, the dotted lines), for a caption
+    (one wording for every chart)."""
     return (f"Shaded: the {100 * level:.0f} % confidence band of each trend line (bootstrap over release dates), "
-            "where the line lies, not where individual models fall.")
+            "where the line lies, not where individual models fall."
+            + (f" Dotted: the {100 * level:.0f} % prediction band, where a new part would fall if the trend and "
+               "its scatter hold." if prediction else ""))
 
 
-def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") -> alt.LayerChart | alt.Chart:
+def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date",
+                prediction: bool = False) -> alt.LayerChart | alt.Chart:
     """Trend lines (dash by ``trend``) from :func:`infertrends.fits.trend_line` frames, with their
-    bootstrap bands (shaded) where the frame has ``low``/``high`` columns."""
+    bootstrap bands (shaded) where the frame has ``low``/``high`` columns and, with ``prediction``, the
+    prediction band (dotted lines) where it has ``pred_low``/``pred_high``."""
     scale = alt.Scale(type="log") if log else alt.Undefined
     line = alt.Chart(lines).mark_line(color=TREND_COLOR, strokeWidth=2).encode(
         x=alt.X(f"{x}:T", title="Release date" if x == "release_date" else "Launch date"),
@@ -197,13 +202,22 @@ def trend_lines(lines, y_title: str, log: bool = True, x: str = "release_date") 
         detail="trend:N",
         tooltip=[alt.Tooltip("trend:N")],
     )
-    if "low" not in lines.columns:
-        return line
-    band = alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(opacity=0.12, color=TREND_COLOR).encode(
-        x=f"{x}:T", y=alt.Y("low:Q", scale=scale), y2="high:Q", detail="trend:N",
-        tooltip=[alt.Tooltip("trend:N"), alt.Tooltip("low:Q", title="confidence band of the line, low", format=",.3g"),
-                 alt.Tooltip("high:Q", title="confidence band of the line, high", format=",.3g")])
-    return alt.layer(band, line)
+    layers = []
+    if "low" in lines.columns:
+        layers.append(alt.Chart(lines.dropna(subset=["low", "high"])).mark_area(
+            opacity=0.12, color=TREND_COLOR).encode(
+            x=f"{x}:T", y=alt.Y("low:Q", scale=scale), y2="high:Q", detail="trend:N",
+            tooltip=[alt.Tooltip("trend:N"),
+                     alt.Tooltip("low:Q", title="confidence band of the line, low", format=",.3g"),
+                     alt.Tooltip("high:Q", title="confidence band of the line, high", format=",.3g")]))
+    if prediction and "pred_low" in lines.columns:
+        for end in ("pred_low", "pred_high"):
+            layers.append(alt.Chart(lines.dropna(subset=[end])).mark_line(
+                color=TREND_COLOR, strokeWidth=1, strokeDash=[2, 3], opacity=0.8).encode(
+                x=f"{x}:T", y=alt.Y(f"{end}:Q", scale=scale), detail="trend:N",
+                tooltip=[alt.Tooltip("trend:N"), alt.Tooltip(f"{end}:Q", format=",.3g",
+                                                            title=f"prediction band, {end.split('_')[1]}")]))
+    return alt.layer(*layers, line) if layers else line
 
 
 def band_sweep_chart(sweep, ratio_title: str, current: float) -> alt.LayerChart:

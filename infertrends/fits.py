@@ -60,6 +60,9 @@ class Trend:
     boot_intercepts: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     boot_slopes: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     clusters: int = 0  # distinct dates the bootstrap resamples (0: not counted)
+    resid_sd: float = math.nan  # residual standard deviation (log10), for the prediction band
+    t_mean: float = math.nan  # mean decimal year of the fitted points
+    sxx: float = math.nan  # sum of squared deviations of the years
     t_min: float = math.nan  # decimal years spanned by the fitted points
     t_max: float = math.nan
 
@@ -92,6 +95,17 @@ class Trend:
         if lo <= 0 <= hi:
             return -math.inf, math.inf
         return min(ends), max(ends)
+
+    def prediction_band(self, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Pointwise prediction interval at :attr:`level` for one new point at decimal ``years``: where a new
+        model (or accelerator) would fall if the trend and its scatter hold (OLS, normal residuals)."""
+        if not math.isfinite(self.resid_sd):
+            raise ValueError("this trend has no residual scatter to predict from")
+        years = np.asarray(years, dtype=float)
+        tq = stats.t.ppf(0.5 + self.level / 2, df=self.n - 2)
+        se = self.resid_sd * np.sqrt(1 + 1 / self.n + (years - self.t_mean) ** 2 / self.sxx)
+        mid = self.intercept + self.slope * years
+        return 10.0 ** (mid - tq * se), 10.0 ** (mid + tq * se)
 
     def band(self, years: np.ndarray, bootstrap: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Pointwise interval of the trend line at decimal ``years`` (bootstrap percentiles)."""
@@ -211,6 +225,9 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         t_min=float(t.min()),
         t_max=float(t.max()),
         clusters=k,
+        resid_sd=float(np.sqrt(np.sum((ly - res.intercept - res.slope * t) ** 2) / (n - 2))) if n > 2 else math.nan,
+        t_mean=float(t.mean()),
+        sxx=float(np.sum((t - t.mean()) ** 2)),
     )
 
 
@@ -266,11 +283,14 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
     years = np.linspace(start, end, points)
     dates = pd.to_datetime((years - 1970) * 365.2425 * 86400, unit="s").normalize()
     out = pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
+    inside = (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
     if trend.n_boot and not trend.thin:
         # the band only over the dates of the points the trend was fitted on
         low, high = trend.band(years)
-        inside = (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
         out["low"], out["high"] = np.where(inside, low, np.nan), np.where(inside, high, np.nan)
+    if math.isfinite(trend.resid_sd) and not trend.thin:
+        plo, phi = trend.prediction_band(years)
+        out["pred_low"], out["pred_high"] = np.where(inside, plo, np.nan), np.where(inside, phi, np.nan)
     return out
 
 

@@ -238,3 +238,24 @@ def test_bootstrap_resamples_release_dates_not_rows():
     # seven release dates: no bootstrap, and the description says why
     few = fits.fit_exponential(dates[:7], values[:7], level=0.9)
     assert few.n_boot == 0 and few.clusters == 7 and "no bootstrap: 7 release dates" in fits.describe(few)
+
+
+def test_prediction_band_by_hand():
+    # y = 0.1 t + e with residuals +-0.1 alternating on years 0..5: OLS slope 0.1 +- small; by hand at the mean
+    # year the prediction half-width is t(0.95, n-2) x s x sqrt(1 + 1/n), s the residual sd
+    dates = pd.to_datetime([f"{y}-01-01" for y in range(2010, 2016)])
+    e = np.array([0.1, -0.1, 0.1, -0.1, 0.1, -0.1])
+    values = 10 ** (0.1 * np.arange(6) + e)
+    t = fits.fit_exponential(dates, values, level=0.9, resamples=0)
+    years = fits.decimal_year(dates)
+    s = math.sqrt(np.sum((np.log10(values) - t.intercept - t.slope * years) ** 2) / 4)
+    from scipy import stats
+    half = stats.t.ppf(0.95, 4) * s * math.sqrt(1 + 1 / 6)
+    lo, hi = t.prediction_band(np.array([years.mean()]))
+    mid = t.intercept + t.slope * years.mean()
+    assert math.log10(hi[0]) - mid == pytest.approx(half, rel=1e-9)
+    assert mid - math.log10(lo[0]) == pytest.approx(half, rel=1e-9)
+    # wider than the line's own interval there (t x s x sqrt(1/n)), and every point inside it
+    assert half > stats.t.ppf(0.95, 4) * s * math.sqrt(1 / 6)
+    plo, phi = t.prediction_band(years)
+    assert np.all((values >= plo) & (values <= phi))
