@@ -59,6 +59,7 @@ class Trend:
     n_boot: int = 0
     boot_intercepts: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     boot_slopes: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
+    boot_ses: np.ndarray = field(default_factory=lambda: np.empty(0), compare=False, repr=False)
     clusters: int = 0  # distinct dates the bootstrap resamples (0: not counted)
     resid_sd: float = math.nan  # residual standard deviation (log10), for the prediction band
     t_mean: float = math.nan  # mean decimal year of the fitted points
@@ -132,10 +133,11 @@ class Trend:
 
 
 def cluster_bootstrap(t: np.ndarray, ly: np.ndarray, groups: np.ndarray, resamples: int,
-                      seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """OLS intercepts and slopes of ``resamples`` resamples of whole clusters (``groups``: one label per point;
-    a cluster drawn k times enters with weight k), all at once.  With one point per cluster this is the
-    ordinary bootstrap, draw for draw.  Resamples without a spread of dates are dropped."""
+                      seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """OLS intercepts, slopes and slope standard errors of ``resamples`` resamples of whole clusters
+    (``groups``: one label per point; a cluster drawn k times enters with weight k), all at once.  With one
+    point per cluster this is the ordinary bootstrap, draw for draw.  Resamples without a spread of dates are
+    dropped."""
     codes, uniques = pd.factorize(pd.Series(groups), sort=False)
     k = len(uniques)
     rng = np.random.default_rng(seed)
@@ -148,10 +150,13 @@ def cluster_bootstrap(t: np.ndarray, ly: np.ndarray, groups: np.ndarray, resampl
     tm, ym = (w @ tc) / sw, (w @ ly) / sw
     den = w @ (tc * tc) - sw * tm * tm
     num = w @ (tc * ly) - sw * tm * ym
+    syy = w @ (ly * ly) - sw * ym * ym
     ok = den > 1e-12 * np.maximum(sw, 1.0)
     slopes = num[ok] / den[ok]
     intercepts = ym[ok] - slopes * tm[ok] - slopes * t.mean()
-    return intercepts, slopes
+    sse = np.maximum(syy[ok] - slopes * num[ok], 0.0)
+    ses = np.sqrt(sse / np.maximum(sw[ok] - 2.0, 1.0) / den[ok])
+    return intercepts, slopes, ses
 
 
 def bootstrap(t: np.ndarray, ly: np.ndarray, resamples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -180,7 +185,10 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
 
     The bootstrap resamples clusters, by default the points' dates (the models of one paper share its date, the
     precisions of one accelerator its launch), so that points that are not independent are not counted as if
-    they were; ``clusters`` gives other labels.  With fewer than :data:`MIN_BOOTSTRAP_CLUSTERS` clusters no
+    they were; ``clusters`` gives other labels.  Its interval of the slope is the studentized (bootstrap-t) one:
+    the quantiles of (slope* - slope) / se* over the resamples, scaled by the fit's standard error, which holds
+    its nominal coverage down to about ten points where the plain percentile interval runs narrow (tested by
+    simulation).  With fewer than :data:`MIN_BOOTSTRAP_CLUSTERS` clusters no
     bootstrap is computed (``n_boot`` 0, ``clusters`` says how many there were).  ``resamples=0`` skips it.
     The same inputs and seed give the same intervals.
     """
@@ -204,10 +212,17 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
     if len(groups) != n:
         raise ValueError(f"clusters and values differ in length: {len(groups)} vs {n}")
     k = int(pd.Series(groups).nunique())
-    boot_a, boot_b = (cluster_bootstrap(t, ly, groups, resamples, seed) if resamples and k >= MIN_BOOTSTRAP_CLUSTERS
-                      else (np.empty(0), np.empty(0)))
+    boot_a, boot_b, boot_se = (cluster_bootstrap(t, ly, groups, resamples, seed)
+                               if resamples and k >= MIN_BOOTSTRAP_CLUSTERS else (np.empty(0),) * 3)
     q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    blo, bhi = np.percentile(boot_b, q) if boot_b.size else (math.nan, math.nan)
+    blo = bhi = math.nan
+    if boot_b.size:
+        pivot = boot_se > 0
+        if pivot.any() and res.stderr > 0:
+            t_lo, t_hi = np.percentile((boot_b[pivot] - res.slope) / boot_se[pivot], q)
+            blo, bhi = res.slope - t_hi * res.stderr, res.slope - t_lo * res.stderr
+        else:  # points exactly on a line: no scatter to studentize
+            blo = bhi = float(res.slope)
     return Trend(
         intercept=float(res.intercept),
         slope=float(res.slope),
@@ -222,6 +237,7 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
         n_boot=int(boot_b.size),
         boot_intercepts=boot_a,
         boot_slopes=boot_b,
+        boot_ses=boot_se,
         t_min=float(t.min()),
         t_max=float(t.max()),
         clusters=k,
@@ -240,7 +256,8 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
     exactly the FLOPs trend minus the hardware trend: the point estimate is the same as a fit of the
     Joules, but the Joules depend on the hardware fit too.  The OLS interval combines the two slopes'
     standard errors (independent samples; Welch-Satterthwaite degrees of freedom); the bootstrap pairs
-    each resample of the models with an independent resample of the GPUs (a joint bootstrap).
+    each resample of the models with an independent resample of the GPUs (a joint bootstrap, studentized by
+    the two resamples' standard errors in quadrature).
     """
     level = hardware.level if level is None else level
     flops = fit_exponential(dates, gflops, level=level)
@@ -260,7 +277,15 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
         pick = np.random.default_rng(seed).permutation(hardware.n_boot)[:k]  # independent pairing
         boot_b = flops.boot_slopes[:k] - hardware.boot_slopes[pick]
         boot_a = flops.boot_intercepts[:k] - hardware.boot_intercepts[pick] + np.log10(scale)
-        blo, bhi = np.percentile(boot_b, [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+        # studentized, as for one fit: (slope* - slope) / se*, se* the two resamples' errors in quadrature
+        ses = np.sqrt(flops.boot_ses[:k] ** 2 + hardware.boot_ses[pick] ** 2)
+        pivot = ses > 0
+        if pivot.any() and se > 0:
+            t_lo, t_hi = np.percentile((boot_b[pivot] - slope) / ses[pivot],
+                                       [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+            blo, bhi = slope - t_hi * se, slope - t_lo * se
+        else:
+            blo = bhi = slope
     return Trend(intercept=flops.intercept - hardware.intercept + math.log10(scale), slope=slope, slope_se=se,
                  n=flops.n, r2=r2, level=level, slope_low=slope - tq * se, slope_high=slope + tq * se,
                  boot_low=float(blo), boot_high=float(bhi), n_boot=int(boot_b.size), boot_intercepts=boot_a,
