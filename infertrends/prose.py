@@ -66,3 +66,13 @@ def series(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c': a list as a sentence writes it."""
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def tally(counts: list[tuple[int, str, str]]) -> str:
+    """Counts as a sentence writes them: each ``(n, singular, plural)`` as "none <singular>", "1 <singular>" or
+    "n <plural>", joined by :func:`series`: ``[(28, "matches", "match"), (1, "agrees within rounding", "agree
+    within rounding"), (0, "differs more", "differ more")]`` -> "28 match, 1 agrees within rounding and none
+    differs more"."""
+    return series([f"{'none' if n == 0 else numbers.fmt(n, ',d')} {one if n <= 1 else many}"
+                   for n, one, many in counts])
+
