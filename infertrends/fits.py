@@ -527,6 +527,17 @@ def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     return shown, formats
 
 
+def zero_growth_phrase(t: Trend) -> str:
+    """Whether the trend's intervals exclude no growth, as a phrase that stands on its own in parentheses:
+    "both intervals exclude no growth", "both intervals include no growth", or which one excludes it."""
+    clause = zero_growth_clause(t)
+    if clause in ("exclude", "include"):
+        return f"both intervals {clause} no growth" if t.n_boot else f"the interval {clause}s no growth"
+    ols = t.slope_low > 0 or t.slope_high < 0
+    return ("the OLS interval excludes no growth, the bootstrap interval does not" if ols else
+            "the bootstrap interval excludes no growth, the OLS interval does not")
+
+
 def zero_growth_clause(t: Trend) -> str:
     """"exclude" / "include" no growth, judged by the OLS and the bootstrap interval together."""
     ols = t.slope_low > 0 or t.slope_high < 0

@@ -76,3 +76,10 @@ def tally(counts: list[tuple[int, str, str]]) -> str:
     return series([f"{'none' if n == 0 else numbers.fmt(n, ',d')} {one if n <= 1 else many}"
                    for n, one, many in counts])
 
+
+def change(what: str, before: float, after: float, fmt: str = ".2f", prefix: str = "×", suffix: str = "") -> str:
+    """A change as a verb phrase that says when nothing changed at the printed digits: "moves <what> from ×2.35
+    to ×2.40 a year" or "leaves <what> at ×2.35 a year"."""
+    a, b = (f"{prefix}{numbers.fmt(v, fmt)}" for v in (before, after))
+    return f"leaves {what} at {a}{suffix}" if a == b else f"moves {what} from {a} to {b}{suffix}"
+
