@@ -333,8 +333,8 @@ def describe(trend: Trend) -> str:
         boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
     elif 0 < trend.clusters < MIN_BOOTSTRAP_CLUSTERS:
         boot = f"; no bootstrap: {trend.clusters} release dates, too few to resample"
-    thin = f"; {trend.n} points, too thinly supported to read" if trend.thin else ""
-    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}){dbl}{thin}"
+    thin = f"; {trend.n} points, too thin to read" if trend.thin else ""  # inside the parentheses: a clause
+    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}{thin}){dbl}"
 
 
 def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:
