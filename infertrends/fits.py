@@ -159,23 +159,14 @@ def cluster_bootstrap(t: np.ndarray, ly: np.ndarray, groups: np.ndarray, resampl
     return intercepts, slopes, ses
 
 
-def bootstrap(t: np.ndarray, ly: np.ndarray, resamples: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """OLS intercepts and slopes of ``resamples`` resamples of the points, all at once.
-
-    Resamples whose dates are all equal (no slope) are dropped.
-    """
-    rng = np.random.default_rng(seed)
-    idx = rng.integers(0, len(t), size=(resamples, len(t)))
-    tc = t - t.mean()  # centred for numerical stability
-    T, Y = tc[idx], ly[idx]
-    tm, ym = T.mean(axis=1), Y.mean(axis=1)
-    dt = T - tm[:, None]
-    den = np.einsum("ij,ij->i", dt, dt)
-    num = np.einsum("ij,ij->i", dt, Y - ym[:, None])
-    ok = den > 1e-12
-    slopes = num[ok] / den[ok]
-    intercepts = ym[ok] - slopes * tm[ok] - slopes * t.mean()
-    return intercepts, slopes
+def _studentized(slopes: np.ndarray, ses: np.ndarray, slope: float, se: float, level: float) -> tuple[float, float]:
+    """The bootstrap-t interval of ``slope``: the central ``level`` quantiles of (slope* - slope) / se* over the
+    resamples, scaled by the fit's standard error ``se`` (points exactly on a line: the slope itself)."""
+    pivot = ses > 0
+    if not (pivot.any() and se > 0):
+        return float(slope), float(slope)
+    t_lo, t_hi = np.percentile((slopes[pivot] - slope) / ses[pivot], [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
+    return float(slope - t_hi * se), float(slope - t_lo * se)
 
 
 def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Series, level: float = 0.9,
@@ -214,15 +205,7 @@ def fit_exponential(dates: Sequence | pd.Series, values: Sequence[float] | pd.Se
     k = int(pd.Series(groups).nunique())
     boot_a, boot_b, boot_se = (cluster_bootstrap(t, ly, groups, resamples, seed)
                                if resamples and k >= MIN_BOOTSTRAP_CLUSTERS else (np.empty(0),) * 3)
-    q = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
-    blo = bhi = math.nan
-    if boot_b.size:
-        pivot = boot_se > 0
-        if pivot.any() and res.stderr > 0:
-            t_lo, t_hi = np.percentile((boot_b[pivot] - res.slope) / boot_se[pivot], q)
-            blo, bhi = res.slope - t_hi * res.stderr, res.slope - t_lo * res.stderr
-        else:  # points exactly on a line: no scatter to studentize
-            blo = bhi = float(res.slope)
+    blo, bhi = _studentized(boot_b, boot_se, res.slope, res.stderr, level) if boot_b.size else (math.nan, math.nan)
     return Trend(
         intercept=float(res.intercept),
         slope=float(res.slope),
@@ -277,25 +260,22 @@ def joules_trend(dates: Sequence | pd.Series, gflops: Sequence[float] | pd.Serie
         pick = np.random.default_rng(seed).permutation(hardware.n_boot)[:k]  # independent pairing
         boot_b = flops.boot_slopes[:k] - hardware.boot_slopes[pick]
         boot_a = flops.boot_intercepts[:k] - hardware.boot_intercepts[pick] + np.log10(scale)
-        # studentized, as for one fit: (slope* - slope) / se*, se* the two resamples' errors in quadrature
-        ses = np.sqrt(flops.boot_ses[:k] ** 2 + hardware.boot_ses[pick] ** 2)
-        pivot = ses > 0
-        if pivot.any() and se > 0:
-            t_lo, t_hi = np.percentile((boot_b[pivot] - slope) / ses[pivot],
-                                       [(1 - level) / 2 * 100, (1 + level) / 2 * 100])
-            blo, bhi = slope - t_hi * se, slope - t_lo * se
-        else:
-            blo = bhi = slope
+        # studentized, as for one fit, se* the two resamples' errors in quadrature
+        blo, bhi = _studentized(boot_b, np.sqrt(flops.boot_ses[:k] ** 2 + hardware.boot_ses[pick] ** 2), slope, se,
+                                level)
     return Trend(intercept=flops.intercept - hardware.intercept + math.log10(scale), slope=slope, slope_se=se,
                  n=flops.n, r2=r2, level=level, slope_low=slope - tq * se, slope_high=slope + tq * se,
                  boot_low=float(blo), boot_high=float(bhi), n_boot=int(boot_b.size), boot_intercepts=boot_a,
                  boot_slopes=boot_b, t_min=flops.t_min, t_max=flops.t_max, clusters=flops.clusters)
 
 
+def _inside(trend: Trend, years: np.ndarray) -> np.ndarray:
+    return (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
+
+
 def within_span(trend: Trend, dates: Sequence | pd.Series) -> np.ndarray:
     """Whether each of ``dates`` lies within the dates the trend was fitted on (a trend is never extrapolated)."""
-    years = decimal_year(dates)
-    return (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
+    return _inside(trend, decimal_year(dates))
 
 
 def predict_within(trend: Trend, dates: Sequence | pd.Series) -> np.ndarray:
@@ -308,7 +288,7 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
     years = np.linspace(start, end, points)
     dates = pd.to_datetime((years - 1970) * 365.2425 * 86400, unit="s").normalize()
     out = pd.DataFrame({"release_date": dates, "year": years, "value": trend.predict_years(years), "trend": label})
-    inside = (years >= trend.t_min - 1e-9) & (years <= trend.t_max + 1e-9)
+    inside = _inside(trend, years)
     if trend.n_boot and not trend.thin:
         # the band only over the dates of the points the trend was fitted on
         low, high = trend.band(years)
@@ -334,7 +314,8 @@ def describe(trend: Trend) -> str:
     elif 0 < trend.clusters < MIN_BOOTSTRAP_CLUSTERS:
         boot = f"; no bootstrap: {trend.clusters} release dates, too few to resample"
     thin = f"; {trend.n} points, too thin to read" if trend.thin else ""  # inside the parentheses: a clause
-    return f"×{trend.growth_per_year:.2f}/year ({int(round(trend.level * 100))}% CI ×{lo:.2f}–×{hi:.2f}{boot}{thin}){dbl}"
+    level = int(round(trend.level * 100))
+    return f"×{trend.growth_per_year:.2f}/year ({level}% CI ×{lo:.2f}–×{hi:.2f}{boot}{thin}){dbl}"
 
 
 def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:
