@@ -281,6 +281,30 @@ def export_inputs(target: Path) -> dict[Path, Path]:
     return files
 
 
+#: The heading every chapter ends with; the page shows the chapter's assumptions (its ``parameters`` cell, and
+#: papermill's ``injected-parameters`` cell of a rerun) under it, so the page opens with the finding while the
+#: source keeps the parameters first, where papermill and Jupyter expect them.
+METHOD_HEADING = "## Method and rerun"
+PARAMETER_TAGS = ("parameters", "injected-parameters")
+
+
+def method_last(nb: dict[str, Any], chapter: str) -> dict[str, Any]:
+    """``nb`` with its parameter cells moved to just after the markdown cell holding :data:`METHOD_HEADING`
+    (outputs unchanged: a parameters cell only assigns names and prints nothing)."""
+    cells = nb["cells"]
+    marks = [i for i, c in enumerate(cells) if c["cell_type"] == "markdown"
+             and any(line.rstrip() == METHOD_HEADING for line in "".join(c["source"]).splitlines())]
+    if len(marks) != 1:
+        raise BuildError(f"chapter '{chapter}': needs exactly one markdown cell with the heading "
+                         f"'{METHOD_HEADING}' (found {len(marks)})")
+    moved = [c for c in cells if set(c.get("metadata", {}).get("tags", [])) & set(PARAMETER_TAGS)]
+    if any(c["cell_type"] == "code" and c.get("outputs") for c in moved):
+        raise BuildError(f"chapter '{chapter}': its parameters cell prints something; it must only assign")
+    rest = [c for c in cells if not any(c is m for m in moved)]
+    at = next(i for i, c in enumerate(rest) if c is cells[marks[0]]) + 1
+    return {**nb, "cells": rest[:at] + moved + rest[at:]}
+
+
 def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None) -> None:
     """Lay out the site sources: book files, executed chapters and the data folder."""
     import infertrends.ledger as ledger
@@ -296,7 +320,13 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
             continue  # a single-chapter rerun builds that chapter, the ledger and the bibliography
         expected[site / rel] = path
     for r in results:
-        expected[site / "chapters" / f"{r.chapter}.ipynb"] = r.notebook
+        staged_nb = site.parent / f"{site.name}-chapters" / f"{r.chapter}.ipynb"
+        staged_nb.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(method_last(json.loads(r.notebook.read_text(encoding="utf-8")), r.chapter),
+                          indent=1, ensure_ascii=False) + "\n"
+        if not staged_nb.exists() or staged_nb.read_text(encoding="utf-8") != text:
+            staged_nb.write_text(text, encoding="utf-8")
+        expected[site / "chapters" / f"{r.chapter}.ipynb"] = staged_nb
     data_root = site / "_extra" / "data"
     ledgers, chapter_of = [], []
     for r in results:
@@ -317,6 +347,7 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
     intro = BOOK / "intro.md"
     if (site / "intro.md") in expected:
         text = intro.read_text(encoding="utf-8").replace(LEDGER_COUNTS, ledger_sentence(table))
+        text = text.replace(LANDING_CHART, landing_chart(results))
         staged_intro = site.parent / f"{site.name}-intro.md"
         staged_intro.write_text(text.replace(publish.HOW_TO_CITE, publish.how_to_cite_markdown(cff, info)),
                                 encoding="utf-8")
@@ -341,6 +372,27 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
                        encoding="utf-8")
         expected[site / "_toc.yml"] = toc
     _sync_tree(expected, site)
+
+
+#: Placeholder in ``book/intro.md`` replaced by the landing page's chart: the glued figure ``LANDING_FIGURE``
+#: of chapter ``LANDING_CHAPTER`` (its title states the book's first finding), as the chapter rendered it.
+LANDING_CHART = "<!-- landing-chart -->"
+LANDING_CHAPTER, LANDING_FIGURE = "energy", "fig-cv-joules"
+
+
+def landing_chart(results: list[Result]) -> str:
+    """The landing page's chart: the HTML Altair wrote for :data:`LANDING_FIGURE` in the executed chapter, as a
+    raw HTML block (the page loads the Vega libraries from the site, like every chapter)."""
+    nb = next((r.notebook for r in results if r.chapter == LANDING_CHAPTER), None)
+    if nb is None:
+        raise BuildError(f"the landing page's chart comes from chapter '{LANDING_CHAPTER}', which this build lacks")
+    for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            record = out.get("metadata", {}).get("scrapbook", {})
+            if record.get("name") == LANDING_FIGURE:
+                html = out["data"][record.get("mime_prefix", "") + "text/html"]
+                return "```{raw} html\n<div class=\"landing-chart\">\n" + html.strip() + "\n</div>\n```"
+    raise BuildError(f"chapter '{LANDING_CHAPTER}' glued no figure '{LANDING_FIGURE}' for the landing page")
 
 
 #: Placeholder in ``book/intro.md`` replaced by the ledger's counts when the site is laid out.

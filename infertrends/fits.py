@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 import infertrends.constants as C
+import infertrends.numbers as numbers
 
 #: Bootstrap resamples per trend (issue: at least 10,000).
 BOOTSTRAP_RESAMPLES = C.BOOTSTRAP_RESAMPLES
@@ -316,6 +317,22 @@ def describe(trend: Trend) -> str:
     thin = f"; {trend.n} points, too thin to read" if trend.thin else ""  # inside the parentheses: a clause
     level = int(round(trend.level * 100))
     return f"×{trend.growth_per_year:.2f}/year ({level}% CI ×{lo:.2f}–×{hi:.2f}{boot}{thin}){dbl}"
+
+
+def headline(trend: Trend, verb: str = "grew") -> str:
+    """The trend as a headline says it, in two significant figures and without its intervals (the page's
+    method section gives them): "grew ×1.8 a year", "fell ×0.55 a year" (with ``verb`` "grew"), "showed no
+    clear change (×1.1 a year)" where the intervals include no growth or disagree, and "showed no readable trend (4
+    points, too few or too scattered)" where the trend is too thin (:attr:`Trend.thin`). ``verb``: "grew" or "grow"."""
+    rate = f"×{numbers.significant(trend.growth_per_year, 2)} a year"
+    present = verb == "grow"
+    if trend.thin:
+        return f"show{'' if present else 'ed'} no readable trend ({trend.n} points, too few or too scattered)"
+    if zero_growth_clause(trend) != "exclude":
+        return f"show{'' if present else 'ed'} no clear change ({rate})"
+    if trend.slope > 0:
+        return f"{verb} {rate}"
+    return f"{'fall' if present else 'fell'} {rate}"
 
 
 def _slopes(t: np.ndarray, ly: np.ndarray, idx: np.ndarray) -> np.ndarray:

@@ -209,7 +209,8 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "measurements": _spec(
-        Param("show_extension", True, "show the measurements (extension data) in the chart", bool),
+        Param("show_extension", True, "no effect: every row here is extension data and always shown (kept so that "
+              "reruns that pass it still work)", bool),
     ),
     "mlperf-power": _spec(
         Param("suite", "datacenter", "which MLPerf results table the chart and trends use", str,

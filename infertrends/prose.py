@@ -33,15 +33,15 @@ def glue_number(name: str, value: float, fmt: str = ".3g") -> None:
     glue_text(name, numbers.fmt(value, fmt))
 
 
-def glue_figure(name: str, chart: Any) -> None:
-    """Glue an Altair chart for a ``{glue:figure}`` directive, with its title from
-    :data:`infertrends.charts.TITLES`, human labels and a width following the page
-    (:func:`infertrends.charts.finish`)."""
+def glue_figure(name: str, chart: Any, finding: str | None = None) -> None:
+    """Glue an Altair chart for a ``{glue:figure}`` directive, with human labels and a width following the page
+    (:func:`infertrends.charts.finish`). Its title is ``finding`` (a computed sentence stating what the chart
+    shows: a chapter's key chart) or else what it shows, from :data:`infertrends.charts.TITLES`."""
     from infertrends.charts import TITLES, finish
 
-    if name not in TITLES:
+    if finding is None and name not in TITLES:
         raise KeyError(f"figure {name!r} has no title: add one to infertrends.charts.TITLES")
-    glue(name, finish(chart, TITLES[name]), display=False)
+    glue(name, finish(chart, finding or TITLES[name]), display=False)
 
 
 def glue_trends(trends: dict[str, Any]) -> None:

@@ -256,3 +256,19 @@ def test_a_kernel_that_never_starts_is_started_again(tmp_path, monkeypatch, caps
     with pytest.raises(RuntimeError, match="something else"):
         build._execute("flop-conventions", tmp_path, {})
     assert len(calls) == 1
+
+
+def test_the_page_shows_the_parameters_under_the_method_heading():
+    """Hand-made notebook: title, parameters, body, method heading. The page order puts the parameters cell (and a
+    rerun's injected one) right under the heading, keeps every other cell in order, and refuses a chapter without
+    the heading."""
+    md = lambda text: {"cell_type": "markdown", "metadata": {}, "source": text}  # noqa: E731
+    code = lambda text, *tags: {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": text,  # noqa: E731
+                                "outputs": [], "execution_count": None}
+    cells = [md("# Title"), code("level = 0.9", "parameters"), code("level = 0.8", "injected-parameters"),
+             code("x = 1"), md("Body"), md("(method-x)=\n## Method and rerun\n\nHow."), md("End")]
+    out = build.method_last({"cells": cells, "metadata": {}}, "x")["cells"]
+    assert [c["source"] for c in out] == ["# Title", "x = 1", "Body", "(method-x)=\n## Method and rerun\n\nHow.",
+                                          "level = 0.9", "level = 0.8", "End"]
+    with pytest.raises(build.BuildError, match="Method and rerun"):
+        build.method_last({"cells": cells[:5], "metadata": {}}, "x")

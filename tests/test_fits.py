@@ -303,3 +303,18 @@ def test_joules_interval_uses_welch_satterthwaite_degrees_of_freedom():
     assert j.slope == pytest.approx(bf - bh, rel=1e-9)
     assert j.slope_high - j.slope == pytest.approx(half, rel=1e-9)
     assert j.slope - j.slope_low == pytest.approx(half, rel=1e-9)
+
+
+def test_headline_says_the_rate_in_two_figures_and_only_what_the_intervals_allow():
+    """Hand-made series: values doubling every year (×2.0), halving (×0.50), flat with noise, and three points."""
+    dates = pd.date_range("2010-01-01", periods=12, freq="365D")
+    wiggle = np.array([1.02, 0.98] * 6)
+    up = fits.fit_exponential(dates, 2.0 ** np.arange(12) * wiggle)
+    assert fits.headline(up) == "grew ×2 a year"
+    assert fits.headline(up, verb="grow") == "grow ×2 a year"
+    down = fits.fit_exponential(dates, 0.5 ** np.arange(12) * wiggle)
+    assert fits.headline(down) == "fell ×0.5 a year"
+    flat = fits.fit_exponential(dates, 10 * np.array([1, 3, 0.4, 2, 0.5, 1, 2.5, 0.3, 1, 3, 0.5, 1]))
+    assert fits.headline(flat).startswith("showed no clear change (×")
+    few = fits.fit_exponential(dates[:3], [1.0, 2.1, 3.9])
+    assert fits.headline(few) == "showed no readable trend (3 points, too few or too scattered)"

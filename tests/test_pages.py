@@ -60,3 +60,31 @@ def test_page_reads_well(html, server, browser, page_name, width):
     assert not cut, f"{page_name}: chart labels cut with an ellipsis at {width} px: {cut[:5]}"
     bad = [m.group(0) for m in BAD_TEXT.finditer(text + "\n" + "\n".join(found["labels"]))]
     assert not bad, f"{page_name} shows {bad[:5]}"
+
+
+#: Pages without a chart lead with a table instead (the appendix of data tables).
+LEADS_WITH_TABLE = {"chapters/data-tables.html"}
+
+
+@pytest.mark.parametrize("page_name", ["intro.html"] + [f"chapters/{c}.html" for c in build.chapters()])
+def test_page_leads_with_its_finding(html, server, browser, page_name):
+    """At 1400 x 900 px the page's first chart (a table for an appendix of tables) starts within 1.5 screens,
+    and no code, command or code cell is on the first screen: the finding first, the method after."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
+    page.goto(f"{server}/{page_name}")
+    lead = "article table" if page_name in LEADS_WITH_TABLE else "article .vega-embed"
+    page.wait_for_selector(lead, timeout=20000)
+    found = page.evaluate("""(lead) => {
+        const top = e => e.getBoundingClientRect().top + window.scrollY;
+        const shown = e => e.getBoundingClientRect().height > 0;
+        const first = Array.from(document.querySelectorAll(lead)).filter(shown)[0];
+        const code = Array.from(document.querySelectorAll('article code, article pre, article .cell_input'))
+            .filter(shown).filter(e => top(e) < window.innerHeight).map(e => e.textContent.slice(0, 60));
+        return {lead: first ? top(first) : null, code: code, screen: window.innerHeight};
+    }""", lead)
+    page.close()
+    assert found["lead"] is not None, f"{page_name}: no {lead} on the page"
+    assert found["lead"] <= 1.5 * found["screen"], (
+        f"{page_name}: the first {lead.split()[-1]} starts at {found['lead']:.0f} px, beyond 1.5 screens")
+    assert not found["code"], f"{page_name}: code on the first screen: {found['code'][:3]}"
