@@ -132,14 +132,24 @@ def test_leave_one_study_out_by_hand():
     assert loso.loc["c", "calibration"] == pytest.approx(4.0) and loso.loc["c", "factor_after"] == pytest.approx(4.0)
 
 
+def charts_on(html, chapter: str) -> list[str]:
+    page = (html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
+    charts = re.findall(r'<script type="text/javascript">(.*?)</script>', page, flags=re.S)
+    return [c for c in charts if "altair-viz-" in c]
+
+
 def test_extension_charts_can_hide_the_extension(html):
-    for chapter in ("continued", "measurements"):
-        page = (html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
-        charts = re.findall(r'<script type="text/javascript">(.*?)</script>', page, flags=re.S)
-        charts = [c for c in charts if "altair-viz-" in c]
-        assert charts, chapter
-        for c in charts:
-            assert '"input": "checkbox"' in c and "show_extension" in c, f"{chapter}: a chart has no show/hide toggle"
+    charts = charts_on(html, "continued")
+    assert charts
+    for c in charts:
+        assert '"input": "checkbox"' in c and "show_extension" in c, "continued: a chart has no show/hide toggle"
+
+
+def test_a_chart_of_extension_data_only_has_no_box_that_would_empty_it(html):
+    """Every measurement is extension data: a show/hide box on that chart would hide every point."""
+    charts = charts_on(html, "measurements")
+    assert charts
+    assert not any('"input": "checkbox"' in c for c in charts), "measurements: a box that hides all the data"
 
 
 def test_fit_rows_split_at_the_thesis_end_by_hand():
