@@ -674,6 +674,7 @@ def pdf() -> Path:
             tab.goto(page.as_uri())
             tab.wait_for_function(f"document.querySelectorAll('[role=graphics-document]').length >= {charts}",
                                   timeout=300_000)
+            tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # folds, opened
             tab.emulate_media(media="print")
             tab.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
                     margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})

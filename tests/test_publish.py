@@ -161,3 +161,16 @@ def test_missing_thesis_fails_unless_skipping_is_asked(monkeypatch, tmp_path):
     monkeypatch.setenv("INFERTRENDS_ALLOW_MISSING_THESIS", "1")
     with pytest.raises(pytest.skip.Exception):
         fixture()
+
+
+def test_pdf_prints_what_a_reader_needs_and_no_screen_instructions(html):
+    """The PDF holds every chapter's method section opened (its text and the rerun command), and none of the
+    screen's buttons or instructions (the words below appear in the HTML, so the check can fail)."""
+    path = _pdf(html)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.replace("\u2019", "'").split())
+    for words in ("Show code cell source", "Hover a point", "Scroll to zoom"):
+        assert words not in flat, f"the PDF prints the screen's {words!r}"
+    assert flat.count("Method and rerun") >= len(build.chapters())
+    assert flat.count("make chapter NAME=") >= len(build.chapters()), "the folded method sections were not opened"
+    assert "level = 0.9" in flat, "the parameters cells (folded on the page) were not printed"
