@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap
+.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap lab
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -23,6 +23,7 @@ help:
 	@echo "make recount-check        recount a few models and compare with the committed data/recount/"
 	@echo "make import-mlperf SRC=<folder>   import every MLPerf Inference power result from snapshots into data/mlperf/"
 	@echo "make import-power-cap SRC=<folder>   import MLPerf v4.1's H200 server at default power and capped into data/mlperf/power_cap.csv"
+	@echo "make lab                  JupyterLab on 127.0.0.1 with the chapters as notebooks (installs requirements-lab.txt)"
 	@echo "make chromium             install Debian's chromium and poppler-utils if missing (browser tests, PDF)"
 	@echo "make clean                remove build/, book/_build/ and runs/"
 	@echo "make help                 this list"
@@ -77,6 +78,29 @@ recount: $(RSTAMP)
 
 recount-check: $(RSTAMP)
 	$(RVENV)/bin/python recount/count.py --check
+
+# JupyterLab (optional, requirements-lab.txt) in .venv, rooted at the repository. .jupyter/ (on JUPYTER_CONFIG_PATH
+# and JUPYTER_PATH) makes jupytext's "Jupytext Notebook" the default viewer of .md files, so a chapter opens as a
+# notebook that jupytext's server extension reads from and saves to its .md source (no .ipynb is written); it
+# keeps that save byte-identical for an unchanged chapter (kernel spec python3 shown as "Python 3", no
+# jupytext_version line) and turns off news, update checks and the extension manager's downloads. The kernel is
+# .venv's python, which imports infertrends from this folder.
+LSTAMP := $(VENV)/.lab-stamp
+LAB_PORT ?= 8888
+
+$(LSTAMP): $(STAMP) requirements-lab.txt
+	@echo "installing requirements-lab.txt (JupyterLab) into $(VENV)"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-lab.txt
+	@touch $(LSTAMP)
+
+lab: $(LSTAMP)
+	@token=$$($(BIN)/python -c "import secrets; print(secrets.token_hex(24))"); \
+	  echo "open http://127.0.0.1:$(LAB_PORT)/lab/tree/book/chapters/trends.md?token=$$token (Ctrl-C twice stops it)"; \
+	  JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  JUPYTER_PATH="$(CURDIR)/.jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	  exec $(BIN)/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	  --ServerApp.port_retries=0 --IdentityProvider.token=$$token --ServerApp.root_dir="$(CURDIR)" \
+	  --ServerApp.allow_root=True --ServerApp.log_level=WARN --LabApp.log_level=WARN
 
 SRC ?=
 import-mlperf:
