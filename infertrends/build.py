@@ -32,6 +32,7 @@ import yaml
 
 import infertrends.params as params_mod
 import infertrends.data as data_mod
+import infertrends.numbers as numbers
 import infertrends.publish as publish
 from infertrends.data import ALL_SPECS, ROOT, data_dir
 from infertrends.export import write_csv
@@ -493,7 +494,7 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
     for chapter, grp in t.groupby("chapter", sort=False):
         shown = pd.DataFrame({
             "Where": grp["source"], "Row": grp["key"], "Number": grp["quantity"].map(ledger.label),
-            "Thesis": grp["thesis"],
+            "Thesis": [numbers.printed(th) for th in grp["thesis"]],
             "Book": [_printed_like(th, v) for th, v in zip(grp["thesis"], grp["recomputed"])],
             "Verdict": grp["verdict"], "Kind": grp["kind"],
             "Difference": [_percent(d) for d in grp["rel_diff"]],

@@ -8,6 +8,7 @@ Charts render through Altair's ``html`` renderer; the book's Sphinx extension
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -100,26 +101,34 @@ def human_label(field: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _encodings(spec: Any, visit: Any) -> Any:
+    """Call ``visit(encoding)`` on every encoding of a chart ``spec`` (layers, facets, concatenations), in place."""
+    if isinstance(spec, dict):
+        if isinstance(spec.get("encoding"), dict):
+            visit(spec["encoding"])
+        for key, value in spec.items():
+            if key not in ("encoding", "datasets", "data", "config"):
+                _encodings(value, visit)
+    elif isinstance(spec, list):
+        for item in spec:
+            _encodings(item, visit)
+    return spec
+
+
+def _label(enc: dict) -> None:
+    for name, channel in enc.items():
+        if name in POSITION_CHANNELS:
+            continue
+        for item in channel if isinstance(channel, list) else [channel]:
+            if isinstance(item, dict) and isinstance(item.get("field"), str) and "title" not in item:
+                item["title"] = human_label(item["field"])
+
+
 def label_fields(spec: Any) -> Any:
     """Give every encoded field without a title (legends, tooltips) its human label, in place. Position
     channels are left alone: the chapters title their axes, and in a layered chart Vega-Lite would join an
     added title (a band's ``low``) to the axis title."""
-    if isinstance(spec, dict):
-        enc = spec.get("encoding")
-        if isinstance(enc, dict):
-            for name, channel in enc.items():
-                if name in POSITION_CHANNELS:
-                    continue
-                for item in channel if isinstance(channel, list) else [channel]:
-                    if isinstance(item, dict) and isinstance(item.get("field"), str) and "title" not in item:
-                        item["title"] = human_label(item["field"])
-        for key, value in spec.items():
-            if key not in ("encoding", "datasets", "data", "config"):
-                label_fields(value)
-    elif isinstance(spec, list):
-        for item in spec:
-            label_fields(item)
-    return spec
+    return _encodings(spec, _label)
 
 
 #: The title every figure shows above its plot (what it shows; the caption below says more and the text
@@ -165,12 +174,34 @@ TITLES = {
 }
 
 
+#: Every number a tooltip shows: three significant figures, thousands separators, trailing zeros dropped, never
+#: e-notation (d3's "r" type; "g" would write 740000 as 7.4e+5). Counts and percentages keep their own format.
+TOOLTIP_FORMAT = ",.3~r"
+_FIXED_DIGITS = re.compile(r"^,?\.\d+[fgr]$")
+
+
+def _tooltip_format(enc: dict) -> None:
+    tips = enc.get("tooltip")
+    for item in tips if isinstance(tips, list) else [tips] if isinstance(tips, dict) else []:
+        if isinstance(item, dict) and item.get("type") == "quantitative":
+            fmt = item.get("format")
+            if isinstance(fmt, str) and _FIXED_DIGITS.match(fmt):  # a count or a year has no such format
+                item["format"] = TOOLTIP_FORMAT
+
+
+def tooltip_numbers(spec: Any) -> Any:
+    """Give every quantitative tooltip of ``spec`` that asks for a fixed number of digits (".4f", ",.2f", ".4g")
+    the book's one tooltip format (:data:`TOOLTIP_FORMAT`), in place; counts (``d``), percentages (``%``), kept
+    significant figures (``~``) and unformatted values (years, pixels, tokens) stay as they are."""
+    return _encodings(spec, _tooltip_format)
+
+
 def finish(chart: Any, title: str | None = None) -> Any:
-    """The book's last step for every figure: its title, human labels on every encoded field, then a width
-    that follows the page (:func:`responsive`)."""
+    """The book's last step for every figure: its title, human labels on every encoded field, one number format
+    in every tooltip (:func:`tooltip_numbers`), then a width that follows the page (:func:`responsive`)."""
     if title is not None:  # in lines of at most 40 characters, so that a phone's screen shows it whole
         chart = chart.properties(title=alt.TitleParams(textwrap.wrap(title, 40), anchor="start"))
-    spec = label_fields(chart.to_dict())
+    spec = tooltip_numbers(label_fields(chart.to_dict()))
     spec.pop("config", None)  # the theme adds it again (its Vega legend layout is not in Vega-Lite's schema)
     return responsive(type(chart).from_dict(spec))
 

@@ -52,6 +52,9 @@ def publish(df: pd.DataFrame, name: str) -> Path:
     return write_csv(df, export_dir() / f"{name}.csv")
 
 
+_DECIMALS = re.compile(r"^\.\d+[fg]$")
+
+
 def _cell(value: object, fmt: str | Callable[[object], str] | None) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -61,8 +64,8 @@ def _cell(value: object, fmt: str | Callable[[object], str] | None) -> str:
         text = str(value)
     elif callable(fmt):
         text = fmt(value)
-    else:
-        text = numbers.fmt(value, fmt)
+    else:  # thousands separators in every table ("1,039.7991"); a count or a year is formatted "d", not touched
+        text = numbers.fmt(value, "," + fmt if _DECIMALS.match(fmt) else fmt)
     return text.replace("|", "\\|")
 
 

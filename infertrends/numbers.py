@@ -31,3 +31,16 @@ def fmt(value: float, spec: str) -> str:
         m = re.search(r"\.(\d+)[gG]", spec)
         return significant(float(value), int(m.group(1)) if m else 6)
     return text
+
+
+def printed(text: str) -> str:
+    """A number as a source printed it, with thousands separators and every printed digit kept:
+    "1039.7991" -> "1,039.7991", "740000" -> "740,000", "0.71" -> "0.71"; anything else unchanged."""
+    m = re.fullmatch(r"(-?)(\d+)(\.\d+)?", text.strip())
+    return f"{m.group(1)}{int(m.group(2)):,}{m.group(3) or ''}" if m else text
+
+
+def as_printed(value: float) -> str:
+    """An input value (GFLOPs as a paper printed them) without padding zeros: up to six significant figures, with
+    separators: 740000.0 -> "740,000", 1.42 -> "1.42", 4.089 -> "4.089"."""
+    return significant(float(value), 6)

@@ -73,3 +73,19 @@ def test_every_field_gets_a_human_label_unless_the_chart_sets_one():
     assert "title" not in enc["x"]  # axes are the chapters' (a layer's added title would join the axis title)
     assert enc["y"]["title"] is None and enc["color"]["title"] == "Top-1"  # a chart's own choice is kept
     assert [t["title"] for t in enc["tooltip"]] == ["Training data", "Top-1 accuracy (%)"]  # from LABELS
+
+
+def test_tooltips_show_three_significant_figures_with_separators():
+    """A fixed-digit tooltip becomes d3's ',.3~r' (740000 -> '740,000', 0.0123456 -> '0.0123', never 7.4e+5);
+    counts, percentages and unformatted fields (years, pixels) keep theirs."""
+    import altair as alt
+    import pandas as pd
+
+    import infertrends.charts as charts
+
+    df = pd.DataFrame({"a": [740000.0, 0.0123456], "n": [1, 2], "year": [2020, 2021]})
+    c = alt.Chart(df).mark_point().encode(x="a:Q", tooltip=[
+        alt.Tooltip("a:Q", format=".4f"), alt.Tooltip("a:Q", title="b", format=",.2f"), alt.Tooltip("n:Q", format="d"),
+        alt.Tooltip("a:Q", title="p", format=".0%"), alt.Tooltip("year:Q")])
+    tips = charts.finish(c).to_dict()["encoding"]["tooltip"]
+    assert [t.get("format") for t in tips] == [",.3~r", ",.3~r", "d", ".0%", None]

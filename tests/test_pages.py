@@ -1,6 +1,6 @@
 """Every page read as a reader would, in a real browser (Playwright driving Debian's Chromium, offline),
 at a desktop width and a phone width: no sideways scrolling, no chart wider than the screen, every chart
-drawn, no chart label cut with an ellipsis, no 'nan', e-notation or traceback in the text or the charts. Screenshots go to book/_build/screenshots/."""
+drawn, no equation wider than its column, no wide table without a line saying it scrolls, no chart text under 8 px, no chart label cut with an ellipsis, no 'nan', e-notation or traceback in the text or the charts. Screenshots go to book/_build/screenshots/."""
 
 from __future__ import annotations
 
@@ -45,7 +45,23 @@ def test_page_reads_well(html, server, browser, page_name, width):
                       .filter(e => e.getBoundingClientRect().width > vw + 1).length,
                 charts: document.querySelectorAll('[role=graphics-document]').length,
                 errors: document.querySelectorAll('.vega-embed .error, div.error').length,
-                labels: Array.from(document.querySelectorAll('.vega-embed svg text')).map(t => t.textContent)};
+                labels: Array.from(document.querySelectorAll('.vega-embed svg text')).map(t => t.textContent),
+                // displayed equations wider than their box (they must fit, not clip or scroll)
+                equations: Array.from(document.querySelectorAll('mjx-container[display="true"]'))
+                           .filter(e => e.scrollWidth > e.clientWidth + 1).length,
+                // tables wider than their box without the line above that says they scroll
+                uncued: Array.from(document.querySelectorAll('table.table'))
+                        .filter(t => t.scrollWidth > t.clientWidth + 1)
+                        .filter(t => !(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-cue')
+                                       && t.previousElementSibling.getBoundingClientRect().height > 0)).length,
+                // chart text as drawn: font size times the factor the page scaled the chart by
+                tiny: Array.from(document.querySelectorAll('.vega-embed svg')).flatMap(svg => {
+                    const w = parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
+                    const k = svg.getBoundingClientRect().width / w;
+                    return Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim())
+                        .map(t => [t.textContent.slice(0, 30), parseFloat(getComputedStyle(t).fontSize) * k])
+                        .filter(x => x[1] < 8);
+                })};
     }""")
     shots = html.parent / "screenshots"
     shots.mkdir(exist_ok=True)
@@ -56,6 +72,9 @@ def test_page_reads_well(html, server, browser, page_name, width):
     assert found["wide"] == 0, f"{page_name}: {found['wide']} charts wider than the screen at {width} px"
     assert found["charts"] == expected and found["errors"] == 0, (
         f"{page_name}: {found['charts']} of {expected} charts drawn, {found['errors']} errors")
+    assert found["equations"] == 0, f"{page_name}: {found['equations']} equations wider than the column at {width} px"
+    assert found["uncued"] == 0, f"{page_name}: {found['uncued']} wide tables without a scroll cue at {width} px"
+    assert not found["tiny"], f"{page_name}: chart text under 8 px at {width} px: {found['tiny'][:3]}"
     cut = [label for label in found["labels"] if "\u2026" in label]
     assert not cut, f"{page_name}: chart labels cut with an ellipsis at {width} px: {cut[:5]}"
     bad = [m.group(0) for m in BAD_TEXT.finditer(text + "\n" + "\n".join(found["labels"]))]

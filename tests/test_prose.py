@@ -45,3 +45,17 @@ def test_a_change_that_is_none_at_the_printed_digits_is_said_so():
 
     assert prose.change("the growth", 2.351, 2.349, suffix=" a year") == "leaves the growth at ×2.35 a year"
     assert prose.change("the growth", 2.35, 2.40) == "moves the growth from ×2.35 to ×2.40"
+
+
+def test_printed_numbers_get_separators_and_keep_every_digit():
+    import infertrends.numbers as numbers
+    from infertrends.export import markdown_table
+
+    assert numbers.printed("1039.7991") == "1,039.7991"
+    assert numbers.printed("740000") == "740,000"
+    assert numbers.printed("0.71") == "0.71"
+    assert numbers.printed("Eq. A.12") == "Eq. A.12"
+    # tables: a fixed-decimals format gains separators, a count or a year ("d") does not
+    import pandas as pd
+    table = markdown_table(pd.DataFrame({"x": [1039.79911], "year": [2021]}), {"x": ".4f", "year": "d"})
+    assert table.splitlines()[-1] == "| 1,039.7991 | 2021 |"
