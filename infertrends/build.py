@@ -321,12 +321,10 @@ def stage(results: list[Result], site: Path = SITE, root_doc: str | None = None)
             continue  # a single-chapter rerun builds that chapter, the ledger and the bibliography
         expected[site / rel] = path
     for r in results:
-        staged_nb = site.parent / f"{site.name}-chapters" / f"{r.chapter}.ipynb"
+        staged_nb = site.parent / f"{site.name}-chapters" / f"{r.chapter}.ipynb"  # _sync copies it if it changed
         staged_nb.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(method_last(json.loads(r.notebook.read_text(encoding="utf-8")), r.chapter),
-                          indent=1, ensure_ascii=False) + "\n"
-        if not staged_nb.exists() or staged_nb.read_text(encoding="utf-8") != text:
-            staged_nb.write_text(text, encoding="utf-8")
+        staged_nb.write_text(json.dumps(method_last(json.loads(r.notebook.read_text(encoding="utf-8")), r.chapter),
+                                        indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         expected[site / "chapters" / f"{r.chapter}.ipynb"] = staged_nb
     data_root = site / "_extra" / "data"
     ledgers, chapter_of = [], []
