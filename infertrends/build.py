@@ -33,6 +33,7 @@ import yaml
 import infertrends.params as params_mod
 import infertrends.data as data_mod
 import infertrends.numbers as numbers
+import infertrends.printing as printing
 import infertrends.publish as publish
 from infertrends.data import ALL_SPECS, ROOT, data_dir
 from infertrends.export import write_csv
@@ -642,11 +643,12 @@ def sweep(out_root: Path | None = None) -> Path:
 #: The whole book as one PDF, inside the published site (linked from the intro).
 PDF_NAME = "infertrends-book.pdf"
 
-
 def pdf() -> Path:
     """Print the whole book into one PDF: jupyter-book's singlehtml builder over the sources that
     :func:`build` laid out, opened offline in the system Chromium (Playwright), printed once every
-    chart is drawn (vector graphics), written into the published site."""
+    chart is drawn (vector graphics), written into the published site. It opens with a table of
+    contents giving the page each chapter starts on (two prints: :func:`infertrends.printing.print_with_contents`),
+    and every page's footer prints its number."""
     import re as _re
 
     from playwright.sync_api import sync_playwright
@@ -664,6 +666,9 @@ def pdf() -> Path:
     charts = len(set(_re.findall(r'id="(altair-viz-[0-9a-f]+)"', page.read_text(encoding="utf-8"))))
     target = HTML / PDF_NAME
     tmp = target.with_suffix(".pdf.part")
+    options = dict(format="A4", print_background=True, outline=True, tagged=True, display_header_footer=True,
+                   header_template="<span></span>", footer_template=printing.FOOTER,
+                   margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
     log(f"printing {charts} charts and the text with {chromium}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
@@ -675,8 +680,10 @@ def pdf() -> Path:
                                   timeout=300_000)
             tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # folds, opened
             tab.emulate_media(media="print")
-            tab.pdf(path=str(tmp), format="A4", print_background=True, outline=True, tagged=True,
-                    margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+            tab.add_style_tag(content=printing.CONTENTS_CSS)
+            printing.print_with_contents(tab, tmp, options, log)
+        except printing.PrintError as e:
+            raise BuildError(str(e)) from None
         finally:
             browser.close()
     tmp.replace(target)

@@ -174,3 +174,48 @@ def test_pdf_prints_what_a_reader_needs_and_no_screen_instructions(html):
     assert flat.count("Method and rerun") >= len(build.chapters())
     assert flat.count("make chapter NAME=") >= len(build.chapters()), "the folded method sections were not opened"
     assert "level = 0.9" in flat, "the parameters cells (folded on the page) were not printed"
+
+
+def _page_text(path, n: int, layout: bool = False) -> str:
+    """Page ``n`` (1 = first) of the PDF as pdftotext reads it, typographic apostrophes made plain."""
+    cmd = ["pdftotext", "-f", str(n), "-l", str(n)] + (["-layout"] if layout else []) + [str(path), "-"]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.replace("\u2019", "'")
+
+
+def test_pdf_contents_give_the_page_each_chapter_starts_on(html):
+    """The PDF opens with contents that list every chapter with a page number; the chapter's numbered heading is
+    printed on exactly that page (whose footer prints that number), and on none of the pages between the
+    contents and it. Read with pdftotext page by page, apart from how the build found the numbers."""
+    path = _pdf(html)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    entries: dict[str, int] = {}  # "title ..... page" lines, read up to the first page an entry points at
+    contents_end = 0
+    for n in range(1, pages + 1):
+        if entries and n >= min(entries.values()):
+            break
+        text = _page_text(path, n, layout=True)
+        assert n > 1 or "Contents" in text, "the first page has no contents"
+        lines = [re.fullmatch(r"\s*(\S.*?\S)[\s.]{2,}(\d+)\s*", line) for line in text.splitlines()]
+        if not any(lines):
+            break
+        entries.update({" ".join(m.group(1).split()): int(m.group(2)) for m in lines if m})
+        contents_end = n
+    assert entries, "no 'title .... page' lines in the contents on the first page"
+    numbers = list(entries.values())
+    assert numbers == sorted(numbers) and contents_end < numbers[0] and numbers[-1] <= pages, entries
+
+    texts = {}
+    for c in build.chapters():
+        title = " ".join(build.chapter_title(c).replace("\u2019", "'").split())
+        listed = [e for e in entries if re.fullmatch(r"(\d+\.\s)?" + re.escape(title), e)]
+        assert len(listed) == 1, f"chapter {title!r} is not listed once in the contents: {list(entries)}"
+        heading, page = listed[0], entries[listed[0]]
+        for n in range(contents_end + 1, page + 1):
+            if n not in texts:
+                texts[n] = " ".join(_page_text(path, n).split())
+        assert heading in texts[page], f"{heading!r} is not on page {page}, where the contents say it starts"
+        early = [n for n in range(contents_end + 1, page) if heading in texts[n]]
+        assert not early, f"{heading!r} is printed on page(s) {early}, before page {page} the contents give"
+    for page in sorted(set(numbers)) + [1, pages]:  # the footer prints the page's number
+        assert _page_text(path, page, layout=True).split()[-1] == str(page), f"page {page}'s footer"
