@@ -13,6 +13,8 @@ import textwrap
 from typing import Any
 
 import altair as alt
+import numpy as np
+import pandas as pd
 
 THEME_NAME = "infertrends"
 
@@ -209,6 +211,46 @@ def finish(chart: Any, title: str | None = None) -> Any:
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     """Tooltips for ``fields`` (strings become plain tooltips; give ``alt.Tooltip`` for formats)."""
     return [f if isinstance(f, alt.Tooltip) else alt.Tooltip(f) for f in fields]
+
+
+#: Least distance between two direct labels, in pixels (their font is 11 px).
+LABEL_GAP_PX = 13
+
+
+def label_positions(values: pd.Series, step: float, log: bool = False) -> pd.Series:
+    """Vertical positions for labels at ``values`` nudged apart so that no two are closer than ``step`` (in
+    log10 units where ``log``), each moved as little as that allows (labels that would pile up are spread
+    evenly around their mean), returned in the order of ``values``."""
+    v = np.log10(values.astype(float)) if log else values.astype(float)
+    blocks: list[list[float]] = []  # each block of touching labels: [first position, count, sum of wanted]
+    for want in v.sort_values(kind="stable"):
+        blocks.append([want, 1, want])
+        while len(blocks) > 1 and blocks[-2][0] + blocks[-2][1] * step > blocks[-1][0]:
+            _, n, total = blocks.pop()
+            prev = blocks[-1]
+            prev[1] += n
+            prev[2] += total
+            prev[0] = prev[2] / prev[1] - (prev[1] - 1) * step / 2
+    placed = [b[0] + k * step for b in blocks for k in range(b[1])]
+    out = pd.Series(placed, index=v.sort_values(kind="stable").index).reindex(values.index)
+    return 10 ** out if log else out
+
+
+def end_labels(data: pd.DataFrame, x: str, y: str | alt.Y, series: str, domain: tuple[float, float],
+               log: bool = False, **encode: Any) -> alt.Chart:
+    """Direct labels instead of a legend the reader matches by colour (for charts of more than four lines): the
+    name of each series in a column right of the latest ``x``, at the height of its last point, nudged apart
+    (:func:`label_positions`) on a y axis spanning ``domain`` over :data:`HEIGHT` pixels. ``x`` and ``y`` are
+    encoding shorthands ("release_date:T", or ``alt.Y`` with the lines' scale); ``encode`` adds channels (the
+    lines' colour, without a legend). The chart's width fits the labels (Vega's autosize counts them)."""
+    xf = x.split(":")[0]
+    yf = (y.shorthand if isinstance(y, alt.Y) else y).split(":")[0]
+    last = data.sort_values(xf).groupby(series, sort=False).tail(1).copy()
+    span = np.log10(domain[1] / domain[0]) if log else domain[1] - domain[0]
+    last[yf] = label_positions(last[yf], LABEL_GAP_PX / HEIGHT * span, log)
+    last[xf] = data[xf].max()
+    return alt.Chart(last).mark_text(align="left", baseline="middle", dx=8, fontSize=11).encode(
+        x=alt.X(x), y=y if isinstance(y, alt.Y) else alt.Y(y), text=alt.Text(f"{series}:N"), **encode)
 
 
 def band_note(level: float, prediction: bool = False) -> str:

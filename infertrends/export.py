@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -89,21 +89,38 @@ def show_table(
     export: pd.DataFrame | None = None,
     data_href: str = "../data",
     collapsed: bool = False,
+    key: Sequence[str | int] | None = None,
 ) -> Markdown:
     """Publish a table as CSV and return it as a numbered MyST table with a download link.
 
     ``df`` is what the page shows; ``export`` (default ``df``) is what the CSV
     holds, so the CSV can keep full precision and extra provenance columns.
     The table's label is ``tbl-<name>`` for ``{numref}``.  ``collapsed`` puts a long table in a
-    dropdown the reader opens.
+    dropdown the reader opens.  ``key`` names the columns (or their positions) a narrow screen shows first, the
+    first column always among them; the page's script shows the others behind a button
+    (``book/_static/table-tools.js``).
     """
     publish(export if export is not None else df, name)
     table = markdown_table(df, formats)
     link = f'<a class="download-csv" href="{data_href}/{name}.csv" download>Download this table as CSV ({name}.csv)</a>'
-    text = f"```{{table}} {caption}\n:name: tbl-{name}\n:align: center\n\n{table}\n```\n"
+    fence = ":::" if "`" in caption else "```"  # a backtick fence's first line cannot hold a role's backticks
+    text = f"{fence}{{table}} {caption}\n:name: tbl-{name}\n:align: center\n{key_class(df, key)}\n{table}\n{fence}\n"
     if collapsed:
-        text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df)} rows)\n\n{text}````\n"
+        text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df):,} rows)\n\n{text}````\n"
     return Markdown(f"{text}\n{link}\n")
+
+
+def key_class(df: pd.DataFrame, key: Sequence[str | int] | None) -> str:
+    """The table directive's ``:class:`` line marking the ``key`` columns of ``df`` (names, or positions where two
+    columns share a name) as "key-cols kc-0 kc-4", or "" without ``key``."""
+    if not key:
+        return ""
+    names = list(df.columns)
+    bad = [k for k in key if not (k in names if isinstance(k, str) else 0 <= k < len(names))]
+    if bad:
+        raise ValueError(f"key columns {bad} are not columns of the table ({names})")
+    where = sorted({0, *(k if isinstance(k, int) else names.index(k) for k in key)})
+    return ":class: key-cols " + " ".join(f"kc-{i}" for i in where) + "\n"
 
 
 def show_trends(summary: pd.DataFrame, name: str, caption: str) -> Markdown:
@@ -111,4 +128,5 @@ def show_trends(summary: pd.DataFrame, name: str, caption: str) -> Markdown:
     from infertrends.fits import display_summary
 
     shown, formats = display_summary(summary)
-    return show_table(shown, name, caption, formats=formats, export=summary)
+    key = [c for c in shown.columns if c == "×/year" or str(c).startswith("Doubling")]
+    return show_table(shown, name, caption, formats=formats, export=summary, key=key)

@@ -302,34 +302,47 @@ def trend_line(trend: Trend, start: float, end: float, label: str, points: int =
 
 def describe(trend: Trend) -> str:
     """"×1.30/year (90% CI ×1.25–×1.35; bootstrap ×1.24–×1.36), doubling every 2.6 years (2.3–3.0)": a
-    doubling (or halving) time only where the interval excludes no growth, with its own interval."""
+    doubling (or halving) time only where the interval excludes no growth, with its own interval. Counts agree
+    with their nouns ("1 release date", "6 points")."""
+    from infertrends.prose import count_phrase
+
     lo, hi = trend.growth_interval
     dlo, dhi = trend.doubling_interval()
     dbl = ("" if not math.isfinite(dlo) or trend.thin  # no growth excluded, or too thin: no doubling time
            else f", doubling every {doubling_text(trend.doubling_years, dlo, dhi)}"
            if trend.slope > 0 else f", halving every {doubling_text(trend.doubling_years, dlo, dhi)}")
     boot = ""
-    if trend.n_boot:
+    if trend.n_boot and math.isfinite(trend.boot_low) and math.isfinite(trend.boot_high):
         blo, bhi = trend.bootstrap_growth_interval
-        boot = f"; bootstrap ×{blo:.2f}–×{bhi:.2f}"
+        boot = f"; bootstrap ×{numbers.growth(blo)}–×{numbers.growth(bhi)}"
     elif 0 < trend.clusters < MIN_BOOTSTRAP_CLUSTERS:
-        boot = f"; no bootstrap: {trend.clusters} release dates, too few to resample"
-    thin = f"; {trend.n} points, too thin to read" if trend.thin else ""  # inside the parentheses: a clause
+        boot = f"; no bootstrap: {count_phrase(trend.clusters, 'release date', 'release dates')}, too few to resample"
+    # inside the parentheses: a clause
+    thin = f"; {count_phrase(trend.n, 'point', 'points')}, too thin to read" if trend.thin else ""
     level = int(round(trend.level * 100))
-    return f"×{trend.growth_per_year:.2f}/year ({level}% CI ×{lo:.2f}–×{hi:.2f}{boot}{thin}){dbl}"
+    ci = (f"{level}% CI ×{numbers.growth(lo)}–×{numbers.growth(hi)}" if math.isfinite(lo) and math.isfinite(hi) else
+          f"no {level}% CI: the values do not vary" if trend.slope == 0 else f"no {level}% CI")
+    return f"×{numbers.growth(trend.growth_per_year)}/year ({ci}{boot}{thin}){dbl}"
 
 
 def headline(trend: Trend, verb: str = "grew") -> str:
     """The trend as a headline says it, in two significant figures and without its intervals (the page's
     method section gives them): "grew ×1.8 a year", "fell ×0.55 a year" (with ``verb`` "grew"), "showed no
     clear change (×1.1 a year)" where the intervals include no growth or disagree, and "showed no readable trend (4
-    points, too few or too scattered)" where the trend is too thin (:attr:`Trend.thin`). ``verb``: "grew" or "grow"."""
-    rate = f"×{numbers.significant(trend.growth_per_year, 2)} a year"
+    points, too few or too scattered)" where the trend is too thin (:attr:`Trend.thin`). ``verb``: "grew" or "grow".
+    A rate that excludes no growth is never printed as "×1": it gets the figures it needs ("grew ×1.004 a year")."""
+    from infertrends.prose import count_phrase
+
     present = verb == "grow"
+    showed = f"show{'' if present else 'ed'}"
     if trend.thin:
-        return f"show{'' if present else 'ed'} no readable trend ({trend.n} points, too few or too scattered)"
+        return f"{showed} no readable trend ({count_phrase(trend.n, 'point', 'points')}, too few or too scattered)"
     if zero_growth_clause(trend) != "exclude":
-        return f"show{'' if present else 'ed'} no clear change ({rate})"
+        return f"{showed} no clear change (×{numbers.significant(trend.growth_per_year, 2)} a year)"
+    digits = 2
+    while numbers.significant(trend.growth_per_year, digits) == "1" and digits < 6:
+        digits += 1
+    rate = f"×{numbers.significant(trend.growth_per_year, digits)} a year"
     if trend.slope > 0:
         return f"{verb} {rate}"
     return f"{'fall' if present else 'fell'} {rate}"
@@ -400,7 +413,7 @@ def slope_change(after: Trend, dates_before, values_before, dates_after, values_
     if not p == p:
         return f"cannot be compared: too few points{thin}"
     verdict = "a change the data support" if significant(p, level) else "no change the data can support"
-    return f"×{10 ** diff:.2f} a year after against before (interaction {p_text(p)}): {verdict}{thin}"
+    return f"×{numbers.growth(10 ** diff)} a year after against before (interaction {p_text(p)}): {verdict}{thin}"
 
 
 def growth_difference_test(df: pd.DataFrame, sota: pd.DataFrame, value: str, rule: str,
@@ -449,10 +462,13 @@ SELECTION_NOTE = {
 def test_sentence(r: dict, level: float) -> str:
     """The outcome of :func:`growth_difference_test` as a clause for prose, at significance 1 - ``level``."""
     inter = ("supported" if significant(r["interaction_p"], level) else "not supported") + \
-        f" by one regression with an interaction (×{r['slope_difference_per_year']:.2f} a year faster, " \
+        f" by one regression with an interaction (×{numbers.growth(r['slope_difference_per_year'])} a year faster, " \
         f"{p_text(r['interaction_p'])})"
-    sel = (f"{r['random_at_least']:,} of {r['n_random']:,} subsets chosen at random the same way grow as fast "
-           f"({p_text(r['selection_p'])}; their median ×{r['random_median_per_year']:.2f} a year)")
+    from infertrends.prose import share
+
+    sel = (share(r["random_at_least"], r["n_random"], "grows as fast", "grow as fast", the=False,
+                 nouns="subsets chosen at random the same way")
+           + f" ({p_text(r['selection_p'])}; their median ×{numbers.growth(r['random_median_per_year'])} a year)")
     return f"{inter}; {sel}; but {SELECTION_NOTE[r['rule']]}"
 
 
@@ -507,7 +523,7 @@ def support_cells(table: pd.DataFrame) -> list[str]:
 
 def interval_text(low: Sequence[float], high: Sequence[float]) -> list[str]:
     """Intervals as "1.25–1.35" cells (empty where there is none)."""
-    return [f"{a:.2f}–{b:.2f}" if a == a else "" for a, b in zip(low, high)]
+    return [f"{numbers.growth(a)}–{numbers.growth(b)}" if a == a else "" for a, b in zip(low, high)]
 
 
 def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -521,7 +537,7 @@ def display_summary(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
     shown["support"] = support_cells(table)
     shown.columns = ["Trend", "Points", "×/year", f"{level}% CI (OLS)", f"{level}% CI (bootstrap)",
                      f"Doubling or halving time ({level}% CI)", "R²", "Support"]
-    formats = {"×/year": ".2f", "R²": ".2f"}
+    formats = {"×/year": numbers.GROWTH, "R²": ".2f"}
     return shown, formats
 
 

@@ -19,6 +19,7 @@ import infertrends.data as data
 import infertrends.extension as extension
 import infertrends.fits as fits
 import infertrends.hardware as hardware
+import infertrends.numbers as numbers
 
 #: Human names of the benchmarks (MLCommons' reference models).
 BENCHMARKS = {
@@ -94,10 +95,11 @@ VERDICT_TEXT = {"faster": "faster than the thesis's trend", "slower": "slower th
 
 
 def factor_text(x: float) -> str:
-    """'×1.30' for a yearly factor, as the rest of the book writes one (two decimals; '×17' from 10 up)."""
+    """'×1.30' for a factor, as the rest of the book writes one (:func:`infertrends.numbers.growth`: two
+    decimals, at most three significant figures); '–' where there is none."""
     if not math.isfinite(x):
         return "–"
-    return f"×{x:.2f}" if x < 10 else f"×{x:,.0f}"
+    return numbers.times(x, 3, keep_zeros=True)
 
 
 def pooled_trend(best: pd.DataFrame, suite: str, level: float = 0.9, resamples: int = 2000,

@@ -23,9 +23,33 @@ def significant(value: float, digits: int = 4) -> str:
     return text
 
 
+def growth(value: float) -> str:
+    """A growth factor (×/year) in two decimals and at most three significant figures, trailing zeros kept so
+    factors line up: 1.3 -> "1.30", 0.957 -> "0.96", 23.37 -> "23.4", 174.7 -> "175", 1234.5 -> "1,235"."""
+    if value == 0 or not math.isfinite(value):
+        return "0.00" if value == 0 else str(value)
+    decimals = min(2, max(0, 2 - math.floor(math.log10(abs(value)))))
+    rounded = round(value, decimals)  # 9.996 rounds to 10.00: one decimal fewer keeps three figures
+    if rounded and math.floor(math.log10(abs(rounded))) > math.floor(math.log10(abs(value))):
+        decimals = max(0, decimals - 1)
+    return f"{value:,.{decimals}f}"
+
+
+def times(value: float, digits: int = 2, keep_zeros: bool = False) -> str:
+    """A factor as a headline writes it: "×" and ``digits`` significant figures ("×1.8", "×0.55", "×23"), or with
+    ``keep_zeros`` the table format of :func:`growth` ("×1.30")."""
+    return "×" + (growth(value) if keep_zeros else significant(value, digits))
+
+
+#: The :func:`fmt` spec for a growth factor (:func:`growth`).
+GROWTH = "growth"
+
+
 def fmt(value: float, spec: str) -> str:
     """``format(value, spec)``, except that a result in e-notation is written out with the same number of
-    significant figures (``.4g`` gives at most 4)."""
+    significant figures (``.4g`` gives at most 4); the spec :data:`GROWTH` formats a growth factor."""
+    if spec == GROWTH:
+        return growth(value)
     text = format(value, spec)
     if re.search(r"\de[+-]\d", text):
         m = re.search(r"\.(\d+)[gG]", spec)

@@ -222,6 +222,29 @@ def test_thesis_citation_numbers_resolve_where_identified(html):
     assert "paper of ZFNet" in row51 and "not identified" in row51
 
 
+def test_no_bare_thesis_citation_number_on_any_page(html):
+    """Every thesis citation number a page prints ("[19]") is a link to the data appendix's list of what each
+    stands for, or the work is named instead (Recount's "GFLOPs from": Clark et al., the ELECTRA paper, for
+    [19]); "Table A.1" of chapter 1 names Xie et al. 2020 (the thesis's [50]) by its bibliography entry."""
+    import infertrends.references as references
+
+    target = f"#{references.NUMBERS_LABEL}"
+    for page in sorted((html / "chapters").glob("*.html")) + [html / "intro.html"]:
+        text = re.sub(r"<script.*?</script>|<style.*?</style>|<pre.*?</pre>", "", page.read_text(encoding="utf-8"),
+                      flags=re.S)
+        text = re.sub(r'<a [^>]*href="[^"]*' + target + r'"[^>]*>.*?</a>', "LINK", text, flags=re.S)
+        text = re.sub(r'<table [^>]*id="tbl-thesis-citation-numbers".*?</table>', "", text, flags=re.S)  # the list
+        bare = re.findall(r"\[\d{1,2}(?:\]|,)", re.sub(r"<[^>]+>", "", text))
+        assert not bare, f"{page.name}: thesis citation numbers without a link: {bare[:5]}"
+    recount = (html / "chapters" / "recount.html").read_text(encoding="utf-8")
+    cell = r"\s*<td[^>]*>(?:(?!</td>).)*?{name}(?:(?!</td>).)*?bibliography\.html"  # a cell naming and linking
+    assert re.search(r"<td[^>]*><p>ELMo</p></td>(?:.*?</td>){2}" + cell.format(name="Clark"), recount, re.S), (
+        "Table A.4's [19] is not named as Clark et al. in the recount")
+    conventions = (html / "chapters" / "flop-conventions.html").read_text(encoding="utf-8")
+    assert re.search(r"<td[^>]*><p>EfficientNet-B7</p></td>(?:.*?</td>){3}" + cell.format(name="Xie"), conventions,
+                     re.S), "Table A.1's [50] is not named as Xie et al."
+
+
 def test_a_kernel_that_never_starts_is_started_again(tmp_path, monkeypatch, capsys):
     """Kernels started in parallel can race for a port and die before any cell runs: the chapter is started
     again (up to KERNEL_START_ATTEMPTS times); any other error, or a third death, stops the build."""

@@ -150,7 +150,7 @@ def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server):
         page.goto(f"{server}/chapters/mlperf-power.html")
         box = page.locator(".table-filter input").last
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        assert box.get_attribute("placeholder").startswith(f"Filter the {len(power)} rows")
+        assert box.get_attribute("placeholder").startswith(f"Filter the {len(power):,} rows")
         box.fill("H200 ResNet-50 Offline")
         page.wait_for_timeout(200)
         shown = page.evaluate("""(() => { const t = Array.from(document.querySelectorAll('table.table'))
@@ -158,7 +158,68 @@ def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server):
             return Array.from(t.querySelectorAll('tbody tr')).filter(r => r.style.display !== 'none').length; })()"""
                               % len(power))
         assert shown == len(want)
-        assert page.locator(".table-filter-count").last.text_content() == f"{len(want)} of {len(power)} rows"
+        assert page.locator(".table-filter-count").last.text_content() == f"{len(want):,} of {len(power):,} rows"
+        browser.close()
+
+
+def _browser_page(p, server, path, width):
+    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
+    page.goto(f"{server}/{path}")
+    return browser, page
+
+
+HEADERS = "id => Array.from(document.getElementById(id).querySelectorAll('thead th'))"
+BAR = "xpath=preceding-sibling::p[contains(@class, 'key-cols-bar')]"
+
+
+def test_wide_tables_show_key_columns_on_a_phone_and_all_behind_a_button(html, server):
+    """Table 12.4 (15 columns) shows its key columns at 420 px and all 15 after one click; a table that fits
+    whole at 1400 px shows every column and no button. Expected headers come from the published CSV's page
+    table, counted here by hand: first column, Model, Measured J and the three ratios."""
+    key = ["Study", "Model", "Measured J", "Ratio (a)", "Ratio (b)", "Ratio (c)"]
+    with playwright.sync_playwright() as p:
+        browser, page = _browser_page(p, server, "chapters/measurements.html", 420)
+        visible = (f"({HEADERS})('tbl-measured-vs-estimated').filter(th => th.offsetParent !== null)"
+                   ".map(th => th.textContent.trim())")
+        assert page.evaluate(visible) == key
+        bar = page.locator("#tbl-measured-vs-estimated").locator(BAR)
+        button = bar.locator("button")
+        assert button.text_content() == "Show all 15 columns"
+        button.click()
+        assert len(page.evaluate(visible)) == 15
+        button.click()
+        assert page.evaluate(visible) == key
+        browser.close()
+        browser, page = _browser_page(p, server, "chapters/measurements.html", 1400)
+        whole = f"({HEADERS})('tbl-validation-scores').filter(th => th.offsetParent !== null).length"
+        assert page.evaluate(whole) == 8
+        assert not page.locator("#tbl-validation-scores").locator(BAR).is_visible()
+        browser.close()
+
+
+def test_long_tables_sort_by_a_clicked_column_as_numbers(html, server):
+    """Clicking "J per unit" of the table of every MLPerf power result sorts its rows by value (as numbers, not
+    text: "10.5" after "9.8"), again in reverse; the expected order is the published CSV's, sorted by pandas."""
+    power = pd.read_csv(html / "data" / "mlperf-power.csv")
+    lowest, highest = power["joules_per_unit"].min(), power["joules_per_unit"].max()
+    with playwright.sync_playwright() as p:
+        browser, page = _browser_page(p, server, "chapters/mlperf-power.html", 1400)
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        header = page.locator("#tbl-mlperf-power thead th", has_text="J per unit")
+        column = ("(() => { const t = document.getElementById('tbl-mlperf-power');"
+                  " const i = Array.from(t.querySelectorAll('thead th'))"
+                  ".findIndex(th => th.textContent.includes('J per unit'));"
+                  " return Array.from(t.tBodies[0].rows)"
+                  ".map(r => parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()")
+        header.click()
+        up = page.evaluate(column)
+        assert header.get_attribute("aria-sort") == "ascending"
+        assert up == sorted(up) and up[0] == pytest.approx(lowest, rel=1e-3) and len(up) == len(power)
+        header.click()
+        down = page.evaluate(column)
+        assert down == sorted(down, reverse=True) and down[0] == pytest.approx(highest, rel=1e-3)
         browser.close()
 
 

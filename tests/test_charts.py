@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import infertrends.charts as charts
 from infertrends.prose import glue_figure
@@ -89,3 +92,25 @@ def test_tooltips_show_three_significant_figures_with_separators():
         alt.Tooltip("a:Q", title="p", format=".0%"), alt.Tooltip("year:Q")])
     tips = charts.finish(c).to_dict()["encoding"]["tooltip"]
     assert [t.get("format") for t in tips] == [",.3~r", ",.3~r", "d", ".0%", None]
+
+
+@pytest.mark.parametrize("values, step, log, want", [
+    ([1.0, 5.0, 10.0], 1.0, False, [1.0, 5.0, 10.0]),          # far apart: nothing moves
+    ([1.0, 1.01, 1.02, 5, 10], 0.9, False, [0.11, 1.01, 1.91, 5.0, 10.0]),  # a pile spreads around its mean
+    ([2.0, 1.0], 1.0, False, [2.0, 1.0]),                        # exactly one step apart: unchanged, order kept
+    ([1.0, 1.0], 0.2, True, [10 ** -0.1, 10 ** 0.1]),            # log axis: a step in decades
+])
+def test_direct_labels_are_nudged_apart_as_little_as_needed(values, step, log, want):
+    # hand-worked positions: no two labels closer than the step, each pile centred where its labels want to be
+    got = charts.label_positions(pd.Series(values), step, log)
+    assert got.round(6).tolist() == pytest.approx(want, abs=1e-6)
+
+
+@given(st.lists(st.floats(min_value=-50, max_value=50), min_size=1, max_size=12), st.floats(min_value=0.1, max_value=5))
+def test_direct_labels_never_overlap_and_keep_their_order(values, step):
+    got = charts.label_positions(pd.Series(values), step).tolist()
+    order = sorted(range(len(values)), key=lambda i: (values[i], i))
+    placed = [got[i] for i in order]
+    assert all(b - a >= step - 1e-9 for a, b in zip(placed, placed[1:]))
+    # a label moves no further than the whole pile is long
+    assert max(abs(g - v) for g, v in zip(got, values)) <= step * len(values)

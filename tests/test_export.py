@@ -34,3 +34,33 @@ def test_table_names_are_checked(tmp_path, monkeypatch, frame):
     monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))
     with pytest.raises(ValueError, match="lower-case"):
         export.publish(frame, "Bad Name")
+
+
+def test_key_columns_are_marked_on_the_table_directive(tmp_path, monkeypatch):
+    # the narrow-screen view: the first column always, the named ones by position; a wrong name is refused
+    monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))
+    df = pd.DataFrame({"Model": ["a"], "x": [1.0], "(thesis)": [2.0], "y": [3.0], "(thesis) ": [4.0]})
+    df.columns = ["Model", "x", "(thesis)", "y", "(thesis)"]  # two columns may share a header: then by position
+    text = export.show_table(df, "keys", "Caption.", key=["y", 4]).data
+    assert ":class: key-cols kc-0 kc-3 kc-4\n\n|" in text
+    assert ":class:" not in export.show_table(df, "nokeys", "Caption.").data
+    with pytest.raises(ValueError, match="not columns"):
+        export.show_table(df, "bad", "Caption.", key=["z"])
+    with pytest.raises(ValueError, match="not columns"):
+        export.show_table(df, "bad", "Caption.", key=[5])
+
+
+def test_a_long_collapsed_table_counts_its_rows_with_separators(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))
+    text = export.show_table(pd.DataFrame({"n": range(1368)}), "long", "Every row (all).", collapsed=True).data
+    assert text.startswith("````{dropdown} Every row (1,368 rows)")
+
+
+def test_a_caption_with_a_role_gets_a_colon_fence(tmp_path, monkeypatch):
+    # CommonMark: the first line of a backtick fence cannot contain a backtick, so a {ref} in a caption would
+    # end the table directive and lose its label (a build warning under -W)
+    monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))
+    df = pd.DataFrame({"a": [1]})
+    assert export.show_table(df, "plain", "A caption.").data.startswith("```{table} A caption.")
+    text = export.show_table(df, "role", "From {ref}`[50] <x>`.").data
+    assert text.startswith(":::{table} From {ref}`[50] <x>`.\n:name: tbl-role") and "\n:::\n" in text

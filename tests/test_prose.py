@@ -59,3 +59,97 @@ def test_printed_numbers_get_separators_and_keep_every_digit():
     import pandas as pd
     table = markdown_table(pd.DataFrame({"x": [1039.79911], "year": [2021]}), {"x": ".4f", "year": "d"})
     assert table.splitlines()[-1] == "| 1,039.7991 | 2021 |"
+
+
+@pytest.mark.parametrize("part, whole, kwargs, want", [
+    (6, 7, {}, "6 of the 7"),
+    (8, 8, {}, "all 8"),
+    (2, 2, {}, "both"),
+    (1, 1, {}, "the one"),
+    (0, 7, {}, "none of the 7"),
+    (0, 2, {}, "neither of the 2"),
+    (7, 10, {"the": False}, "7 of 10"),
+    (1, 2, {"one": "reaches it", "many": "reach it"}, "1 of the 2 reaches it"),
+    (2, 2, {"one": "reaches it", "many": "reach it"}, "both reach it"),
+    (0, 1, {"one": "reaches it", "many": "reach it", "noun": "hybrid"}, "no hybrid reaches it"),
+    (27, 56, {"one": "is a mixture of experts", "many": "are mixtures of experts"},
+     "27 of the 56 are mixtures of experts"),
+    (4, 10, {"noun": "trend", "nouns": "trends"}, "4 of the 10 trends"),
+    (1234, 5000, {}, "1,234 of the 5,000"),
+])
+def test_share_says_part_of_a_whole_as_an_editor_does(part, whole, kwargs, want):
+    import infertrends.prose as prose
+
+    assert prose.share(part, whole, **kwargs) == want
+
+
+def test_listing_aside_and_a_zero_count_read_well():
+    import infertrends.prose as prose
+
+    one, many = "{n} decoder set a new maximum ({items})", "{n} decoders set a new maximum ({items})"
+    assert prose.listing([], one, many, "no decoder set a new maximum") == "no decoder set a new maximum"
+    assert prose.listing(["Gopher"], one, many) == "1 decoder set a new maximum (Gopher)"
+    assert (prose.listing(["Gopher", "PaLM", " "], one, many, join=", ".join)
+            == "2 decoders set a new maximum (Gopher, PaLM)")
+    assert prose.aside("ShuffleNet x1.0 (g=8)", 2017) == "ShuffleNet x1.0 (g=8; 2017)"
+    assert prose.aside("L4", "MLPerf v3.1 Edge (closed, power)") == "L4 (MLPerf v3.1 Edge [closed, power])"
+    assert prose.aside("MobileNetV2", "") == "MobileNetV2"
+    assert prose.count_phrase(0, "is off", "are off", zero="none is off") == "none is off"
+    assert prose.count_phrase(1, "is off", "are off", zero="none is off") == "1 is off"
+    assert prose.series(["a", "", "b"]) == "a and b"
+
+
+def test_describe_and_headline_agree_in_number_and_never_say_x1():
+    import math
+
+    import infertrends.fits as fits
+
+    thin = fits.Trend(intercept=0.0, slope=0.1, slope_se=0.5, n=1, r2=0.5, level=0.9, slope_low=-0.8,
+                      slope_high=1.0, clusters=1)
+    assert "no bootstrap: 1 release date, too few to resample; 1 point, too thin to read" in fits.describe(thin)
+    assert fits.headline(thin) == "showed no readable trend (1 point, too few or too scattered)"
+    slope = math.log10(1.004)
+    slow = fits.Trend(intercept=0.0, slope=slope, slope_se=slope / 100, n=50, r2=0.9, level=0.9,
+                      slope_low=slope * 0.98, slope_high=slope * 1.02)
+    assert fits.headline(slow) == "grew ×1.004 a year"
+    flat = fits.Trend(intercept=0.0, slope=0.0, slope_se=math.nan, n=6, r2=math.nan, level=0.9, slope_low=math.nan,
+                      slope_high=math.nan)
+    assert fits.describe(flat) == "×1.00/year (no 90% CI: the values do not vary)"
+
+
+@pytest.mark.parametrize("value, want", [
+    (1.3, "1.30"), (0.957, "0.96"), (1.8105, "1.81"), (23.37, "23.4"), (174.7, "175"), (1234.6, "1,235"),
+    (0.0512, "0.05"), (9.996, "10.0"),
+])
+def test_a_growth_factor_has_two_decimals_and_at_most_three_significant_figures(value, want):
+    # "a 6-point trend as ×23.37/yr" was the complaint: three figures at most, zeros kept so factors line up
+    import infertrends.numbers as numbers
+
+    assert numbers.growth(value) == want
+    assert numbers.fmt(value, numbers.GROWTH) == want
+
+
+@pytest.mark.parametrize("first, second, want", [
+    ("grew ×1.3 a year", "grew ×1.3 a year", "grew ×1.3 a year for both vision and language inference"),
+    ("grew ×1.3 a year", "grew ×1.4 a year", "grew ×1.3 a year for vision and ×1.4 a year for language inference"),
+    ("grew ×1.3 a year", "showed no clear change (×1.1 a year)",
+     "grew ×1.3 a year for vision and showed no clear change (×1.1 a year) for language inference"),
+])
+def test_two_headlines_share_their_words(first, second, want):
+    import infertrends.prose as prose
+
+    assert prose.both(first, "vision", second, "language", " inference") == want
+
+
+def test_citation_numbers_link_to_the_list_and_name_known_works():
+    # [19] is the ELECTRA paper (thesis README: "[19] is the ELECTRA paper"); [49] was not identified
+    import infertrends.references as references
+
+    assert references.linked("12;13") == ("[{ref}`12 <thesis-citation-numbers>`, "
+                                         "{ref}`13 <thesis-citation-numbers>`]")
+    assert references.linked("") == ""
+    assert references.named("19") == "{cite:t}`clark2020electra`"
+    assert references.named("49") == "{ref}`thesis [49] <thesis-citation-numbers>`"
+    assert references.plain("19") == "Clark et al. 2020" and references.plain("49") == "the thesis's [49]"
+    assert references.link_numbers("printed as [63]; x [a]") == ("printed as [{ref}`63 <thesis-citation-numbers>`]"
+                                                                 "; x [a]")

@@ -12,30 +12,12 @@ from collections import Counter
 from typing import Any, Iterable, Iterator
 
 from pybtex.plugin import register_plugin
+
+from infertrends.references import author_year
 from pybtex.richtext import Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
 from pybtex.style.sorting.author_year_title import SortingStyle
-
-
-def _last_name(person: Any) -> str:
-    """A person's last name as plain text (LaTeX accents and braces resolved)."""
-    return Text.from_latex(" ".join(person.prelast_names + person.last_names)).render_as("text")
-
-
-def author_year(entry: Any) -> str:
-    """'Name Year', 'Name and Name Year' or 'Name et al. Year' from an entry's authors."""
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
-    if not people:
-        who = entry.fields.get("organization") or entry.fields.get("howpublished") or entry.key
-        who = Text.from_latex(who).render_as("text")
-    elif len(people) == 1:
-        who = _last_name(people[0])
-    elif len(people) == 2:
-        who = f"{_last_name(people[0])} and {_last_name(people[1])}"
-    else:
-        who = f"{_last_name(people[0])} et al."
-    return f"{who} {entry.fields.get('year', 'n.d.')}"
 
 
 class AuthorYearLabels(BaseLabelStyle):

@@ -8,7 +8,8 @@ document.addEventListener("DOMContentLoaded", function () {
     box.className = "table-filter";
     var input = document.createElement("input");
     input.type = "search";
-    input.placeholder = "Filter the " + rows.length + " rows (e.g. H100 bert Offline)";
+    var n = rows.length.toLocaleString("en-US");
+    input.placeholder = "Filter the " + n + " rows (e.g. H100 bert Offline)";
     input.setAttribute("aria-label", "Filter the rows of this table");
     var count = document.createElement("span");
     count.className = "table-filter-count";
@@ -25,7 +26,7 @@ document.addEventListener("DOMContentLoaded", function () {
         tr.style.display = keep ? "" : "none";
         shown += keep ? 1 : 0;
       });
-      count.textContent = words.length ? shown + " of " + rows.length + " rows" : "";
+      count.textContent = words.length ? shown.toLocaleString("en-US") + " of " + n + " rows" : "";
     });
   });
 });

@@ -17,6 +17,8 @@
     }
   }
   function all() { document.querySelectorAll("table.table").forEach(cue); }
+  window.infertrendsScrollCues = all;  // table-tools.js calls it after showing or hiding columns
+  document.addEventListener("toggle", all, true);  // a folded table opened
   document.addEventListener("DOMContentLoaded", all);
   window.addEventListener("load", all);
   var timer = null;
