@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from infertrends.data import ROOT
 
 BIB = ROOT / "book" / "references.bib"
@@ -101,3 +103,37 @@ def link_numbers(text: object) -> str:
     """``text`` (a data note such as "model citation printed as [63]") with every bracketed thesis citation
     number linked as :func:`linked` links it."""
     return re.sub(r"\[(\d{1,2}(?:[;,] ?\d{1,2})*)\]", lambda m: linked(m.group(1)), str(text))
+
+
+#: A key of ``data/external_values.csv`` as it appears inside a text.
+_KEY = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def external_label(key: str) -> str:
+    """A reader's label for a row of ``data/external_values.csv`` (its key is for code and the CSV): the source's
+    short title and its year, "Uptime Institute Intelligence Update 221, 2023", "Elsworth et al. 2025"."""
+    from infertrends.data import external
+
+    row = external(key)
+    title = re.split(r", |: | \(| - ", str(row["source_title"]), maxsplit=1)[0].strip()
+    year = "" if pd.isna(row.get("year")) else str(int(row["year"]))
+    return title if not year or year in title else f"{title}, {year}"
+
+
+def cite_external(text: object) -> str:
+    """A "sources" text of keys of ``data/external_values.csv`` ("ctx (key_a, key_b); key_c (low)") as a reader
+    reads it: each source once, as a Markdown link from its label (:func:`external_label`) to its URL, after the
+    context the text gives it; parts without a key are kept as written."""
+    from infertrends.data import load
+
+    table = load("external_values").set_index("key")
+    out = []
+    for part in str(text).split("; "):
+        keys = [k for k in _KEY.findall(part) if k in table.index]
+        if not keys:
+            out.append(part.strip())
+            continue
+        context = part[:part.index(keys[0])].rstrip(" (")
+        links = ", ".join(dict.fromkeys(f"[{external_label(k)}]({table.at[k, 'source_url']})" for k in keys))
+        out.append(f"{context}: {links}" if context else links)
+    return "; ".join(dict.fromkeys(out))

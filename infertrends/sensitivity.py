@@ -39,7 +39,7 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
         if slot == "idle_fraction" and accelerator:
             hw = chain.hardware(accelerator, precision)
             if hw.idle_watts is not None:
-                vals["value"] = (hw.idle_watts / hw.tdp_watts, f"idle_watts of {accelerator} (accelerator_specs.csv)")
+                vals["value"] = (hw.idle_watts / hw.tdp_watts, f"the {accelerator}'s own (accelerator_specs.csv)")
         rows.append(dict(factor=slot, name=FACTORS[slot], low=vals["low"][0], central=vals["value"][0],
                          high=vals["high"][0], boundary=chain.SLOTS[slot][0],
                          baseline=chain.PEAK_BASELINE[precision] if slot == "compute_fraction" else chain.SLOTS[slot][1],

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import infertrends.build as build
+import infertrends.data as data
 import infertrends.ledger as ledger
 
 
@@ -222,9 +223,10 @@ def test_thesis_citation_numbers_resolve_where_identified(html):
     assert "paper of ZFNet" in row51 and "not identified" in row51
 
 
-def test_no_bare_thesis_citation_number_on_any_page(html):
-    """Every thesis citation number a page prints ("[19]") is a link to the data appendix's list of what each
-    stands for, or the work is named instead (Recount's "GFLOPs from": Clark et al., the ELECTRA paper, for
+def test_no_bare_thesis_citation_number_nor_internal_key_on_any_page(html):
+    """No internal key on a page: a source of data/external_values.csv is shown by its label and link (the CSV
+    keeps the key). Every thesis citation number a page prints ("[19]") is a link to the data appendix's list of
+    what each stands for, or the work is named instead (Recount's "GFLOPs from": Clark et al., the ELECTRA paper, for
     [19]); "Table A.1" of chapter 1 names Xie et al. 2020 (the thesis's [50]) by its bibliography entry."""
     import infertrends.references as references
 
@@ -236,6 +238,9 @@ def test_no_bare_thesis_citation_number_on_any_page(html):
         text = re.sub(r'<table [^>]*id="tbl-thesis-citation-numbers".*?</table>', "", text, flags=re.S)  # the list
         bare = re.findall(r"\[\d{1,2}(?:\]|,)", re.sub(r"<[^>]+>", "", text))
         assert not bare, f"{page.name}: thesis citation numbers without a link: {bare[:5]}"
+        words = set(re.findall(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b", re.sub(r"<[^>]+>", " ", text)))
+        keys = sorted(words & set(data.load("external_values")["key"]))
+        assert not keys, f"{page.name}: keys of external_values.csv instead of their sources: {keys[:5]}"
     recount = (html / "chapters" / "recount.html").read_text(encoding="utf-8")
     cell = r"\s*<td[^>]*>(?:(?!</td>).)*?{name}(?:(?!</td>).)*?bibliography\.html"  # a cell naming and linking
     assert re.search(r"<td[^>]*><p>ELMo</p></td>(?:.*?</td>){2}" + cell.format(name="Clark"), recount, re.S), (

@@ -153,3 +153,17 @@ def test_citation_numbers_link_to_the_list_and_name_known_works():
     assert references.plain("19") == "Clark et al. 2020" and references.plain("49") == "the thesis's [49]"
     assert references.link_numbers("printed as [63]; x [a]") == ("printed as [{ref}`63 <thesis-citation-numbers>`]"
                                                                  "; x [a]")
+
+
+def test_external_sources_are_shown_by_label_and_link_not_by_key():
+    # the Uptime row of data/external_values.csv: title "Uptime Institute Intelligence Update 221: ...", 2023
+    import infertrends.references as references
+
+    url = ("https://intelligence.uptimeinstitute.com/resource/"
+           "large-data-centers-are-mostly-more-efficient-analysis-confirms")
+    want = f"[Uptime Institute Intelligence Update 221, 2023]({url})"
+    assert references.cite_external("pue_industry_average") == want
+    assert references.cite_external("pue_industry_average (low); pue_industry_average") == want  # each source once
+    assert references.cite_external("rates (pue_industry_average)") == f"rates: {want}"
+    own = "the H100's own (accelerator_specs.csv)"
+    assert references.cite_external(own) == own
