@@ -174,6 +174,9 @@ def test_pdf_prints_what_a_reader_needs_and_no_screen_instructions(html):
     assert flat.count("Method and rerun") >= len(build.chapters())
     assert flat.count("make chapter NAME=") >= len(build.chapters()), "the folded method sections were not opened"
     assert "level = 0.9" in flat, "the parameters cells (folded on the page) were not printed"
+    # the BibTeX's long title line is printed whole, not cut at the page's edge (compared without white space)
+    title = yaml.safe_load((build.ROOT / "CITATION.cff").read_text(encoding="utf-8"))["title"]
+    assert "".join(f"title = {{{title}}},".split()) in "".join(flat.split()), "the BibTeX title is cut in the PDF"
 
 
 def _page_text(path, n: int, layout: bool = False) -> str:
