@@ -220,10 +220,11 @@ LABEL_GAP_PX = 13
 def label_positions(values: pd.Series, step: float, log: bool = False) -> pd.Series:
     """Vertical positions for labels at ``values`` nudged apart so that no two are closer than ``step`` (in
     log10 units where ``log``), each moved as little as that allows (labels that would pile up are spread
-    evenly around their mean), returned in the order of ``values``."""
-    v = np.log10(values.astype(float)) if log else values.astype(float)
+    evenly around their mean), returned in the order of ``values`` (by position: the index may repeat)."""
+    v = np.log10(values.to_numpy(dtype=float)) if log else values.to_numpy(dtype=float)
+    order = np.argsort(v, kind="stable")
     blocks: list[list[float]] = []  # each block of touching labels: [first position, count, sum of wanted]
-    for want in v.sort_values(kind="stable"):
+    for want in v[order]:
         blocks.append([want, 1, want])
         while len(blocks) > 1 and blocks[-2][0] + blocks[-2][1] * step > blocks[-1][0]:
             _, n, total = blocks.pop()
@@ -231,9 +232,9 @@ def label_positions(values: pd.Series, step: float, log: bool = False) -> pd.Ser
             prev[1] += n
             prev[2] += total
             prev[0] = prev[2] / prev[1] - (prev[1] - 1) * step / 2
-    placed = [b[0] + k * step for b in blocks for k in range(b[1])]
-    out = pd.Series(placed, index=v.sort_values(kind="stable").index).reindex(values.index)
-    return 10 ** out if log else out
+    placed = np.empty(len(v))
+    placed[order] = [b[0] + k * step for b in blocks for k in range(b[1])]
+    return pd.Series(10 ** placed if log else placed, index=values.index)
 
 
 def end_labels(data: pd.DataFrame, x: str, y: str | alt.Y, series: str, domain: tuple[float, float],

@@ -114,3 +114,59 @@ def test_direct_labels_never_overlap_and_keep_their_order(values, step):
     assert all(b - a >= step - 1e-9 for a, b in zip(placed, placed[1:]))
     # a label moves no further than the whole pile is long
     assert max(abs(g - v) for g, v in zip(got, values)) <= step * len(values)
+
+
+def test_direct_labels_follow_their_values_when_the_index_repeats():
+    # frames concatenated without ignore_index repeat their index: positions, not labels, must carry the result
+    got = charts.label_positions(pd.Series([5.0, 1.0, 3.0], index=[0, 0, 0]), 0.5)
+    assert got.tolist() == [5.0, 1.0, 3.0]
+
+
+def _chart_specs():
+    """Every chart of the committed nbval references, as (chapter, glue name, Vega-Lite spec)."""
+    import json
+    import re
+    from pathlib import Path
+
+    for nb in sorted((Path(__file__).parent / "references").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            for out in cell.get("outputs", []):
+                html = out.get("data", {}).get("application/papermill.record/text/html")
+                if html:
+                    m = re.search(r"\}\)\((\{.*\}), \{\"mode\"", "".join(html), re.S)
+                    yield nb.stem, out["metadata"]["scrapbook"]["name"], json.loads(m.group(1))
+
+
+def _layers(spec, data=None):
+    """Every single-view spec inside ``spec`` with the name of the dataset it draws."""
+    data = spec.get("data", {}).get("name", data) if isinstance(spec.get("data"), dict) else data
+    yield spec, data
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for child in spec.get(key, []):
+            yield from _layers(child, data)
+    if isinstance(spec.get("spec"), dict):
+        yield from _layers(spec["spec"], data)
+
+
+def test_charts_with_more_than_four_lines_name_them_at_their_ends():
+    # more than four coloured lines: no legend to match by colour, and a text layer naming each line
+    checked = 0
+    for chapter, name, spec in _chart_specs():
+        views = list(_layers(spec))
+        for view, data in views:
+            mark = view.get("mark", {})
+            colour = view.get("encoding", {}).get("color", {})
+            if (mark.get("type") if isinstance(mark, dict) else mark) != "line" or "field" not in colour:
+                continue
+            series = {row.get(colour["field"]) for row in spec["datasets"].get(data, [])}
+            if len(series) <= 4:
+                continue
+            checked += 1
+            assert colour.get("legend", {}) is None, f"{chapter} {name}: {len(series)} lines told apart by a legend"
+            texts = [v for v, d in views if (v.get("mark", {}).get("type") if isinstance(v.get("mark"), dict)
+                                              else v.get("mark")) == "text"
+                     and v.get("encoding", {}).get("text", {}).get("field") == colour["field"]]
+            named = {row.get(colour["field"]) for v in texts for row in spec["datasets"].get(
+                v.get("data", {}).get("name"), [])}
+            assert series <= named, f"{chapter} {name}: lines without a label at their end: {series - named}"
+    assert checked >= 2  # the MLPerf frontiers and the scale curves
