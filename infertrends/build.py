@@ -36,7 +36,7 @@ import infertrends.numbers as numbers
 import infertrends.printing as printing
 import infertrends.publish as publish
 from infertrends.data import ALL_SPECS, ROOT, data_dir
-from infertrends.export import write_csv
+from infertrends.export import key_class, write_csv
 
 BOOK = ROOT / "book"
 CHAPTERS = BOOK / "chapters"
@@ -486,7 +486,8 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
         f"**{len(t)} numbers; {summary}.**\n\n"
         '<a class="download-csv" href="data/reproduction.csv" download>Download the ledger as CSV '
         "(reproduction.csv)</a>\n\n"
-        f"```{{table}} The ledger by chapter and verdict.\n:name: tbl-reproduction-summary\n\n"
+        f"```{{table}} The ledger by chapter and verdict.\n:name: tbl-reproduction-summary\n"
+        f"{key_class(by, ['Numbers', 'Discrepancy'])}\n"
         f"{markdown_table(by) if len(by) else ''}\n```\n",
         FILTER,
     ]
@@ -500,7 +501,8 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
             "Note": grp["note"].fillna(""),
         })
         parts.append(f"## {chapter_title(chapter)}\n\nRows of {{doc}}`chapters/{chapter}`.\n\n```{{table}} Ledger rows "
-                     f"of this chapter.\n:name: tbl-reproduction-{chapter}\n:class: ledger-table\n\n"
+                     f"of this chapter.\n:name: tbl-reproduction-{chapter}\n:class: ledger-table "
+                     f"{key_class(shown, ['Row', 'Thesis', 'Book', 'Verdict']).removeprefix(':class: ')}\n"
                      f"{markdown_table(shown)}\n```\n")
     return "\n".join(parts)
 

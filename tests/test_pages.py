@@ -1,6 +1,6 @@
 """Every page read as a reader would, in a real browser (Playwright driving Debian's Chromium, offline),
 at a desktop width and a phone width: no sideways scrolling, no chart wider than the screen, every chart
-drawn, no equation wider than its column, no wide table without a line saying it scrolls, no chart text under 8 px, no chart label cut with an ellipsis, no 'nan', e-notation or traceback in the text or the charts. Screenshots go to book/_build/screenshots/."""
+drawn, no equation wider than its column, no wide table without a line saying it scrolls, no table over 1.2 times its box without a key-columns view, no chart text under 8 px, no chart label cut with an ellipsis, no 'nan', e-notation or traceback in the text or the charts. Screenshots go to book/_build/screenshots/."""
 
 from __future__ import annotations
 
@@ -54,6 +54,10 @@ def test_page_reads_well(html, server, browser, page_name, width):
                         .filter(t => t.scrollWidth > t.clientWidth + 1)
                         .filter(t => !(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-cue')
                                        && t.previousElementSibling.getBoundingClientRect().height > 0)).length,
+                // tables much wider than their box (over 1.2 times) without a key-columns view
+                unkeyed: Array.from(document.querySelectorAll('table.table'))
+                         .filter(t => t.scrollWidth > 1.2 * t.clientWidth && !t.classList.contains('key-cols'))
+                         .map(t => t.id),
                 // chart text as drawn: font size times the factor the page scaled the chart by
                 tiny: Array.from(document.querySelectorAll('.vega-embed svg')).flatMap(svg => {
                     const w = parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
@@ -74,6 +78,7 @@ def test_page_reads_well(html, server, browser, page_name, width):
         f"{page_name}: {found['charts']} of {expected} charts drawn, {found['errors']} errors")
     assert found["equations"] == 0, f"{page_name}: {found['equations']} equations wider than the column at {width} px"
     assert found["uncued"] == 0, f"{page_name}: {found['uncued']} wide tables without a scroll cue at {width} px"
+    assert not found["unkeyed"], f"{page_name}: tables over 1.2 times their box without key columns: {found['unkeyed']}"
     assert not found["tiny"], f"{page_name}: chart text under 8 px at {width} px: {found['tiny'][:3]}"
     cut = [label for label in found["labels"] if "\u2026" in label]
     assert not cut, f"{page_name}: chart labels cut with an ellipsis at {width} px: {cut[:5]}"
