@@ -36,7 +36,7 @@ import infertrends.numbers as numbers
 import infertrends.printing as printing
 import infertrends.publish as publish
 from infertrends.data import ALL_SPECS, ROOT, data_dir
-from infertrends.export import key_class, write_csv
+from infertrends.export import key_columns, write_csv
 
 BOOK = ROOT / "book"
 CHAPTERS = BOOK / "chapters"
@@ -487,7 +487,7 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
         '<a class="download-csv" href="data/reproduction.csv" download>Download the ledger as CSV '
         "(reproduction.csv)</a>\n\n"
         f"```{{table}} The ledger by chapter and verdict.\n:name: tbl-reproduction-summary\n"
-        f"{key_class(by, ['Numbers', 'Discrepancy'])}\n"
+        f":class: {key_columns(by, ['Numbers', 'Discrepancy'])}\n\n"
         f"{markdown_table(by) if len(by) else ''}\n```\n",
         FILTER,
     ]
@@ -502,7 +502,7 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
         })
         parts.append(f"## {chapter_title(chapter)}\n\nRows of {{doc}}`chapters/{chapter}`.\n\n```{{table}} Ledger rows "
                      f"of this chapter.\n:name: tbl-reproduction-{chapter}\n:class: ledger-table "
-                     f"{key_class(shown, ['Row', 'Thesis', 'Book', 'Verdict']).removeprefix(':class: ')}\n"
+                     f"{key_columns(shown, ['Row', 'Thesis', 'Book', 'Verdict'])}\n\n"
                      f"{markdown_table(shown)}\n```\n")
     return "\n".join(parts)
 

@@ -104,15 +104,19 @@ def show_table(
     table = markdown_table(df, formats)
     link = f'<a class="download-csv" href="{data_href}/{name}.csv" download>Download this table as CSV ({name}.csv)</a>'
     fence = ":::" if "`" in caption else "```"  # a backtick fence's first line cannot hold a role's backticks
-    text = f"{fence}{{table}} {caption}\n:name: tbl-{name}\n:align: center\n{key_class(df, key)}\n{table}\n{fence}\n"
+    text = f"{fence}{{table}} {caption}\n:name: tbl-{name}\n:align: center\n{_class_line(key_columns(df, key))}\n{table}\n{fence}\n"
     if collapsed:
         text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df):,} rows)\n\n{text}````\n"
     return Markdown(f"{text}\n{link}\n")
 
 
-def key_class(df: pd.DataFrame, key: Sequence[str | int] | None) -> str:
-    """The table directive's ``:class:`` line marking the ``key`` columns of ``df`` (names, or positions where two
-    columns share a name) as "key-cols kc-0 kc-4", or "" without ``key``."""
+def _class_line(classes: str) -> str:
+    return f":class: {classes}\n" if classes else ""
+
+
+def key_columns(df: pd.DataFrame, key: Sequence[str | int] | None) -> str:
+    """The classes that mark the ``key`` columns of ``df`` (names, or positions where two columns share a name)
+    for ``book/_static/table-tools.js``: "key-cols kc-0 kc-4", or "" without ``key``."""
     if not key:
         return ""
     names = list(df.columns)
@@ -120,7 +124,7 @@ def key_class(df: pd.DataFrame, key: Sequence[str | int] | None) -> str:
     if bad:
         raise ValueError(f"key columns {bad} are not columns of the table ({names})")
     where = sorted({0, *(k if isinstance(k, int) else names.index(k) for k in key)})
-    return ":class: key-cols " + " ".join(f"kc-{i}" for i in where) + "\n"
+    return "key-cols " + " ".join(f"kc-{i}" for i in where)
 
 
 def show_trends(summary: pd.DataFrame, name: str, caption: str) -> Markdown:

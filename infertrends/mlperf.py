@@ -99,7 +99,7 @@ def factor_text(x: float) -> str:
     decimals, at most three significant figures); '–' where there is none."""
     if not math.isfinite(x):
         return "–"
-    return numbers.times(x, 3, keep_zeros=True)
+    return "×" + numbers.growth(x)
 
 
 def pooled_trend(best: pd.DataFrame, suite: str, level: float = 0.9, resamples: int = 2000,

@@ -35,10 +35,9 @@ def growth(value: float) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def times(value: float, digits: int = 2, keep_zeros: bool = False) -> str:
-    """A factor as a headline writes it: "×" and ``digits`` significant figures ("×1.8", "×0.55", "×23"), or with
-    ``keep_zeros`` the table format of :func:`growth` ("×1.30")."""
-    return "×" + (growth(value) if keep_zeros else significant(value, digits))
+def times(value: float, digits: int = 2) -> str:
+    """A factor as a headline writes it: "×" and ``digits`` significant figures ("×1.8", "×0.55", "×23")."""
+    return "×" + significant(value, digits)
 
 
 #: The :func:`fmt` spec for a growth factor (:func:`growth`).
