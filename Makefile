@@ -37,10 +37,16 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/python -m infertrends build --jobs $(JOBS)
 
+# NAME and PARAMS reach Python as two arguments, never as shell text: make copies them unexpanded ($(value))
+# into the environment and the recipe quotes the variables ("$$..."), so `;`, `$(...)` or quotes in them are
+# not run (nor exported expanded: unexport); Python splits PARAMS itself (shlex) into the -p NAME VALUE pairs.
+unexport NAME PARAMS
+chapter: export INFERTRENDS_CHAPTER := $(value NAME)
+chapter: export INFERTRENDS_PARAMS := $(value PARAMS)
 chapter: $(STAMP)
-	@test -n "$(NAME)" || (echo "usage: make chapter NAME=<chapter> PARAMS='-p name value ...'"; \
+	@test -n "$$INFERTRENDS_CHAPTER" || (echo "usage: make chapter NAME=<chapter> PARAMS='-p name value ...'"; \
 	  $(BIN)/python -m infertrends chapters; exit 2)
-	$(BIN)/python -m infertrends run $(NAME) $(PARAMS)
+	$(BIN)/python -m infertrends run "$$INFERTRENDS_CHAPTER" --params="$$INFERTRENDS_PARAMS"
 
 scenarios: $(STAMP)
 	$(BIN)/python -m infertrends scenarios

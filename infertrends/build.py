@@ -33,8 +33,10 @@ import yaml
 import infertrends.params as params_mod
 import infertrends.data as data_mod
 import infertrends.numbers as numbers
+import infertrends.outputs as outputs
 import infertrends.printing as printing
 import infertrends.publish as publish
+import infertrends.sitecheck as sitecheck
 from infertrends.data import ALL_SPECS, ROOT, data_dir
 from infertrends.export import key_columns, write_csv
 
@@ -178,22 +180,51 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     return time.perf_counter() - start
 
 
-def _cached(chapter: str, out_dir: Path, digest: str) -> Result | None:
-    """The previous execution in ``out_dir`` if it was made from the same inputs (``digest``)."""
+def outputs_hash(notebook: Path, data: Path) -> str:
+    """Hash of an execution's outputs (the notebook and every table), recorded beside the inputs' hash."""
+    h = hashlib.sha256()
+    for f in [notebook, *sorted(data.glob("*"))]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _damage(notebook: Path, data: Path, recorded: str) -> str | None:
+    """Why a cached execution made from the right inputs cannot be reused, or ``None`` if it can."""
+    if not notebook.is_file() or not data.is_dir():
+        return "its notebook or its tables are missing"
+    if outputs_hash(notebook, data) != recorded:
+        return "its files changed after it was written" if recorded else "it has no record of its outputs' hash"
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    except (ValueError, KeyError, TypeError) as err:
+        return f"its notebook does not parse ({type(err).__name__})"
+    return None if isinstance(cells, list) else "its notebook has no list of cells"
+
+
+def _cached(chapter: str, out_dir: Path, digest: str, note: bool = True) -> Result | None:
+    """The previous execution in ``out_dir`` if it was made from the same inputs (``digest``) and is intact
+    (its outputs hash as recorded, its notebook parses); a damaged one is reported in one line (``note``)."""
     stamp, nb = out_dir / "hash.txt", out_dir / f"{chapter}.ipynb"
-    if stamp.exists() and nb.exists() and stamp.read_text() == digest:
+    lines = stamp.read_text(encoding="utf-8", errors="replace").split("\n") if stamp.is_file() else [""]
+    if lines[0] != digest:
+        return None
+    damage = _damage(nb, out_dir / "data", lines[1] if len(lines) > 1 else "")
+    if damage is None:
         return Result(chapter, nb, out_dir / "data", 0.0, True)
+    if note:
+        log(f"[cache] {chapter}: the cached execution in {out_dir} cannot be reused ({damage}); executing it again")
     return None
 
 
 def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: Path | None = None,
             force: bool = False) -> Result:
-    """Execute ``chapter`` (if its hash changed) and return where its outputs are."""
+    """Execute ``chapter`` (if its hash changed or its cached execution is damaged) and return where its outputs
+    are."""
     parameters = params_mod.validate(chapter, dict(parameters or {}))
     out_dir = out_dir or CACHE / chapter
     digest = content_hash(chapter, parameters)
-    cached = _cached(chapter, out_dir, digest)
-    if cached and not force:
+    cached = None if force else _cached(chapter, out_dir, digest)
+    if cached:
         return cached
     stamp = out_dir / "hash.txt"
     nb = out_dir / f"{chapter}.ipynb"
@@ -201,7 +232,7 @@ def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: 
     if stamp.exists():
         stamp.unlink()
     seconds = _execute(chapter, out_dir, parameters)
-    stamp.write_text(digest)
+    stamp.write_text(digest + "\n" + outputs_hash(nb, out_dir / "data"), encoding="utf-8")
     return Result(chapter, nb, out_dir / "data", seconds, False)
 
 
@@ -213,6 +244,32 @@ def validate_data() -> None:
         data_mod.validate_all()
     except DataError as err:
         raise BuildError(str(err)) from None
+
+
+def _die_with(parent: int) -> None:
+    """Initializer of a pool worker: die when the build process dies, even by SIGKILL (which runs no clean-up),
+    so no worker is left running; a worker's kernel then exits too (ipykernel polls its parent, JPY_PARENT_PID)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    else:  # elsewhere: a watcher thread polls the parent
+        import threading
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, daemon=True).start()
+    if os.getppid() != parent:  # the build died before the signal was armed
+        os._exit(1)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """``jobs`` worker processes that die with this process (:func:`_die_with`)."""
+    return ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with, initargs=(os.getpid(),))
 
 
 def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False) -> list[Result]:
@@ -232,8 +289,8 @@ def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = Fal
         log(f"executing {len(todo)} chapter(s) with papermill ({min(jobs, len(todo))} in parallel): "
             + ", ".join(todo))
         failures: list[str] = []
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
-            futures = {pool.submit(execute, name, None, None, force): name for name in todo}
+        with worker_pool(min(jobs, len(todo))) as pool:
+            futures = {pool.submit(execute, name, None, None, True): name for name in todo}  # not cached
             for fut in as_completed(futures):
                 name = futures[fut]
                 try:
@@ -526,8 +583,9 @@ def publish_site(built: Path, target: Path, data: Path) -> None:
 
     Sphinx keeps files of earlier builds in its output (a table a chapter no longer writes);
     the copy drops every file of ``data/`` that this build did not stage, so the published
-    folder holds exactly this build's tables.  A failed build never reaches this function, so
-    the published site stays as it was.
+    folder holds exactly this build's tables.  The copy is then checked: a page linking to a
+    file the copy does not hold stops the publication (:mod:`infertrends.sitecheck`).  A failed
+    build never reaches the swap, so the published site stays as it was.
     """
     staged = {p.name for p in data.glob("*")} if data.exists() else set()
     tmp = target.parent / (target.name + ".new")
@@ -544,6 +602,12 @@ def publish_site(built: Path, target: Path, data: Path) -> None:
     for f in static.glob("*") if static.exists() else []:
         if f.is_file():
             shutil.copy2(f, tmp / "_static" / f.name)
+    broken = sitecheck.missing(tmp, later=(PDF_NAME,))  # `make pdf` prints the PDF into the published site
+    if broken:
+        shutil.rmtree(tmp)
+        more = f" and {len(broken) - 5} more" if len(broken) > 5 else ""
+        raise BuildError(f"the built site links to {len(broken)} file(s) it does not hold, so the published site was "
+                         f"left as it was: " + "; ".join(broken[:5]) + more)
     if target.exists():
         target.rename(old)
     tmp.rename(target)
@@ -574,24 +638,24 @@ def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, 
     if out is None:
         tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"
         out = ROOT / "runs" / chapter / tag
-    out = Path(out).resolve()
-    book = BOOK.resolve()
-    if out == book or book in out.parents:  # the next build would copy it into the site
-        raise BuildError(f"refusing to write a rerun inside the book's sources ({book}): {out}; choose a folder "
-                         "outside book/, e.g. runs/")
-    log(f"rerunning '{chapter}' with {checked or 'the default parameters'} into {out}")
-    result = execute(chapter, checked, out_dir=out / "execution")
-    log(f"executed in {result.seconds:.1f} s" if not result.cached else "unchanged, using the cached execution")
-    if html:
-        site = out / "site"
-        stage([result], site=site, root_doc=f"chapters/{chapter}")
-        # links to other chapters cannot resolve in a one-chapter site: warn, do not fail
-        jupyter_book(site, out, strict=False)
-        page = out / "_build" / "html" / "chapters" / f"{chapter}.html"
-        log(f"page: {page}")
+    owned = outputs.claim(Path(out), f"a rerun of '{chapter}'")
+    log(f"rerunning '{chapter}' with {checked or 'the default parameters'} into {owned.path}")
+    try:
+        result = execute(chapter, checked, out_dir=owned.sub("execution"))
+        log(f"executed in {result.seconds:.1f} s" if not result.cached else "unchanged, using the cached execution")
+        if html:
+            site = owned.sub("site")
+            owned.sub("_build")  # (claim refused any symlink already in the folder; these two are checked again)
+            stage([result], site=site, root_doc=f"chapters/{chapter}")
+            # links to other chapters cannot resolve in a one-chapter site: warn, do not fail
+            jupyter_book(site, owned.path, strict=False)
+            page = owned.path / "_build" / "html" / "chapters" / f"{chapter}.html"
+            log(f"page: {page}")
+    finally:
+        owned.seal()  # everything in the folder now was written by this command: the next rerun may replace it
     log(f"notebook: {result.notebook}")
     log(f"tables: {result.data}")
-    return out
+    return owned.path
 
 
 def strip_volatile(nb: dict[str, Any]) -> dict[str, Any]:
@@ -629,15 +693,19 @@ def sweep(out_root: Path | None = None) -> Path:
     """
     import infertrends.scenarios as scenarios
 
-    out_root = Path(out_root or ROOT / "runs" / "scenarios").resolve()
+    owned = outputs.claim(Path(out_root or ROOT / "runs" / "scenarios"), "the scenario tables")
+    out_root = owned.path
     named = scenarios.scenarios()
     log(f"scenario sweep: {', '.join(named)} -> {out_root}")
     comparison = scenarios.comparison()
-    for name in named:
-        write_csv(comparison[comparison["scenario"] == name], out_root / f"{name}.csv")
-        log(f"scenario {name}: {out_root / (name + '.csv')}")
-    target = out_root / "comparison.csv"
-    write_csv(comparison, target)
+    try:
+        for name in named:
+            write_csv(comparison[comparison["scenario"] == name], owned.sub(f"{name}.csv"))
+            log(f"scenario {name}: {out_root / (name + '.csv')}")
+        target = owned.sub("comparison.csv")
+        write_csv(comparison, target)
+    finally:
+        owned.seal()
     log(f"comparison: {target}")
     return target
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 from typing import Any
 
 import infertrends.build as build
+import infertrends.outputs as outputs
 import infertrends.params as params
 from infertrends.schema import DataError
 
@@ -21,6 +23,23 @@ def _jobs(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return value
+
+
+def _param_text(text: str) -> list[list[str]]:
+    """``--params '-p crops 10 -p x y'`` as pairs; a malformed string is a :class:`params.ParameterError`."""
+    import shlex
+
+    try:
+        words = shlex.split(text)
+    except ValueError as err:
+        raise params.ParameterError(f"cannot read PARAMS {text!r}: {err}") from None
+    pairs = []
+    while words:
+        if words[0] not in ("-p", "--param") or len(words) < 3:
+            raise params.ParameterError(f"PARAMS must be pairs '-p NAME VALUE', got {text!r}")
+        pairs.append(words[1:3])
+        words = words[3:]
+    return pairs
 
 
 DESCRIPTION = """\
@@ -63,7 +82,11 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("chapter", help="chapter name, e.g. flop-conventions")
     p_run.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                        help="set a parameter (repeatable); see 'infertrends params CHAPTER'")
-    p_run.add_argument("--out", type=Path, default=None, help="output folder (default runs/<chapter>/<params>)")
+    p_run.add_argument("--params", default="", metavar="TEXT",
+                       help="-p NAME VALUE pairs as one string, split like a shell would (what make chapter passes)")
+    p_run.add_argument("--out", type=Path, default=None,
+                       help="output folder (default runs/<chapter>/<params>): a new or empty folder, or one an "
+                       "earlier rerun wrote (never inside the book, the data or the build)")
     p_run.add_argument("--no-html", action="store_true", help="skip the HTML page (notebook and tables only)")
 
     p_ref = sub.add_parser("references", help="re-execute chapters and overwrite the nbval reference notebooks",
@@ -73,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 
     p_sw = sub.add_parser("scenarios", help="every reference workload under every named scenario, through the "
                           "energy chain (CSV files)")
-    p_sw.add_argument("--out", type=Path, default=None, help="output folder (default runs/scenarios)")
+    p_sw.add_argument("--out", type=Path, default=None, help="output folder (default runs/scenarios): a new or empty "
+                      "folder, or one this command wrote")
 
     p_par = sub.add_parser("params", help="list a chapter's parameters, defaults and allowed values",
                            description="List a chapter's parameters (all chapters without an argument).")
@@ -94,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "pdf":
             build.pdf()
         elif args.command == "run":
-            build.rerun(args.chapter, params.parse_cli(args.chapter, args.param), out=args.out,
+            pairs = args.param + _param_text(args.params)
+            build.rerun(args.chapter, params.parse_cli(args.chapter, pairs), out=args.out,
                         html=not args.no_html)
         elif args.command == "scenarios":
             build.sweep(args.out)
@@ -112,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(data_dictionary(spec) + "\n")
         elif args.command == "chapters":
             print("\n".join(build.chapters()))
-    except (params.ParameterError, build.BuildError, DataError) as err:
+    except (params.ParameterError, build.BuildError, DataError, outputs.OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0
@@ -229,6 +254,15 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
+def _finite(value: Any) -> bool:
+    """Whether every number in ``value`` (nested dicts and lists) is finite."""
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(_finite(v) for v in value)
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser) -> int:
     """Run ``estimate``; a bad request prints one line naming the option and returns 2."""
     import json
@@ -257,8 +291,11 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
     except chain.ChainError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    if not _finite(out):  # a last guard: the chain refuses overflows itself; nothing non-finite is ever printed
+        print("error: the estimate is not a finite number: an input is out of range", file=sys.stderr)
+        return 2
     if args.json:
-        print(json.dumps(out, indent=2, sort_keys=True))
+        print(json.dumps(out, indent=2, sort_keys=True, allow_nan=False))
     else:
         capped = f" (capped from {out['batch_requested']})" if out["batch_used"] != out["batch_requested"] else ""
         if out["replicas"] > 1:

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import infertrends.build as build
+import infertrends.outputs as outputs
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -40,7 +41,7 @@ def test_bad_option_values_are_refused(args):
 
 
 def test_rerun_refuses_any_folder_inside_the_book(root):
-    with pytest.raises(build.BuildError, match="refusing to write a rerun inside the book"):
+    with pytest.raises(outputs.OutputError, match="inside the book's sources"):
         build.rerun("flop-conventions", {"crops": 10}, out=root / "book" / "myrun")
 
 
