@@ -587,6 +587,10 @@ def publish_site(built: Path, target: Path, data: Path) -> None:
     file the copy does not hold stops the publication (:mod:`infertrends.sitecheck`).  A failed
     build never reaches the swap, so the published site stays as it was.
     """
+    for folder in (target, target.parent):  # replaced in one step: it must be this build's folder, not a link
+        if folder.is_symlink():
+            raise BuildError(f"refusing to publish: {folder} is a symlink (to {folder.resolve()}), and publishing "
+                             "replaces it; remove the link")
     staged = {p.name for p in data.glob("*")} if data.exists() else set()
     tmp = target.parent / (target.name + ".new")
     old = target.parent / (target.name + ".old")

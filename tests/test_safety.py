@@ -183,6 +183,17 @@ def test_a_site_linking_to_a_missing_file_is_not_published(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["built", "published"]
 
 
+def test_publishing_over_a_symlink_is_refused(tmp_path):
+    built = site_with(tmp_path, "")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "mine.txt").write_text("keep")
+    (tmp_path / "published").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(build.BuildError, match="is a symlink"):
+        build.publish_site(built, tmp_path / "published", tmp_path / "staged-data")
+    assert snapshot(elsewhere) == {"mine.txt": b"keep"}
+
+
 def test_the_published_site_links_only_to_files_it_holds(html):
     assert sitecheck.missing(html) == []
 
