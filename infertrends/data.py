@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+import infertrends.plausibility as plausible
 from infertrends.schema import Column, RowRule, TableSpec, read_table
 
 #: Repository root (the package is installed in editable mode from it).
@@ -60,10 +61,11 @@ VISION = TableSpec(
         _marker("gflops_marker", "the FLOPs"),
         Column("extra_data", "enum", "training data beyond ImageNet-1k", allowed=(
             "No", "Imagenet 21k", "JFT 300M", "JFT 3B", "Instagram 940M", "Custom 940M")),
-        Column("release_date", "date", "release date of the paper", "date"),
+        Column("release_date", "date", "release date of the paper", "date", earliest=plausible.IMAGENET),
         Column("architecture", "enum", "architecture family", allowed=("CNN", "Transformer", "Hybrid")),
         NOTES,
     ),
+    rules=plausible.VISION_RULES,
 )
 
 LANGUAGE = TableSpec(
@@ -81,15 +83,18 @@ LANGUAGE = TableSpec(
         _cite("gflops_citation", "the GFLOPs and input tokens"),
         Column("params_millions", "float", "number of parameters", "millions", positive=True),
         _marker("params_millions_marker", "the parameter count"),
-        Column("release_date", "date", "release date of the paper", "date"),
+        Column("release_date", "date", "release date of the paper", "date", earliest=plausible.WORD2VEC),
         Column("glue_score", "float", "GLUE score (test set unless `glue_dev_set`); empty where printed `-`",
                "points", required=False, minimum=0, maximum=100),
         _cite("glue_score_citation", "the GLUE score"),
         Column("glue_without_wnli", "enum", "♠: score computed without the WNLI task", allowed=("yes", "no")),
         Column("glue_dev_set", "enum", "♣: score on the GLUE dev set instead of the test set",
                allowed=("yes", "no")),
+        Column("plausibility_exception", "str", "why this row may break a plausibility bound (empty: every bound "
+               "applies)", required=False),
         NOTES,
     ),
+    rules=plausible.LANGUAGE_RULES,
 )
 
 #: How Table B.1 names the precision of a peak (FP16/FP32 Tensor: FP16 multiply, FP32 accumulate).
@@ -106,7 +111,7 @@ GPUS = TableSpec(
                "FP16 multiply with FP32 accumulate)", allowed=B1_PRECISIONS),
         Column("tflops", "float", "vendor peak rate", "TFLOPS", positive=True),
         Column("tdp_watts", "float", "thermal design power", "W", positive=True),
-        Column("launch_date", "date", "launch date", "date"),
+        Column("launch_date", "date", "launch date", "date", earliest=plausible.CUDA),
         Column("segment", "enum", "market segment", allowed=("Desktop", "Server")),
         NOTES,
     ),
@@ -209,9 +214,10 @@ EXTERNAL = TableSpec(
                "power, node power); `none` for reference points"),
         Column("source_title", "str", "the source"),
         Column("source_url", "str", "where the value can be checked", pattern=r"https?://\S+"),
-        Column("accessed", "date", "date the source was read", "date"),
+        Column("accessed", "date", "date the source was read", "date", earliest=plausible.WEB),
         NOTES,
     ),
+    rules=plausible.EXTERNAL_RULES,
 )
 
 #: Every input table, in the order the data dictionary lists them.
@@ -248,8 +254,8 @@ def vision() -> pd.DataFrame:
 
 
 def language() -> pd.DataFrame:
-    """Table A.4 with a ``year`` column added."""
-    df = load("language")
+    """Table A.4 with a ``year`` column added (without ``plausibility_exception``, a note for the schema's bounds)."""
+    df = load("language").drop(columns=["plausibility_exception"])
     df["year"] = df["release_date"].dt.year
     return df
 
@@ -302,7 +308,7 @@ def external(key: str) -> pd.Series:
 SOURCE_COLUMNS = (
     Column("source_url", "str", "the paper, datasheet or results page the values are printed in",
            pattern=r"https?://\S+"),
-    Column("accessed", "date", "date the source was read", "date"),
+    Column("accessed", "date", "date the source was read", "date", earliest=plausible.WEB),
     Column("notes", "str", "where in the source, and every conversion (multiply-adds x2, sparse -> dense, ...)",
            required=False),
 )
@@ -322,7 +328,7 @@ VISION_EXT = TableSpec(
         Column("resolution", "int", "inference resolution (square side)", "px", positive=True),
         Column("extra_data", "str", "training data beyond ImageNet-1k (`No` if none)"),
         Column("release_date", "date", "first public release of the model (weights, code or paper, whichever came "
-               "first)", "date"),
+               "first)", "date", earliest=plausible.IMAGENET),
         Column("release_kind", "enum", "what the first public release was; empty where not yet re-read",
                allowed=("", "weights", "code", "paper", "api"), required=False),
         Column("architecture", "enum", "architecture family (`State-space`: a Mamba-style token mixer)",
@@ -335,6 +341,7 @@ VISION_EXT = TableSpec(
                required=False),
         *SOURCE_COLUMNS,
     ),
+    rules=plausible.VISION_EXT_RULES,
 )
 
 ACCELERATORS_EXT = TableSpec(
@@ -352,7 +359,8 @@ ACCELERATORS_EXT = TableSpec(
                required=False),
         Column("tdp_watts", "float", "maximum TDP / board power", "W", positive=True, required=False),
         Column("launch_date", "date", "first public announcement of the part with its specifications; where none "
-               "was found, the first availability (said in the notes: an upper bound)", "date"),
+               "was found, the first availability (said in the notes: an upper bound)", "date",
+               earliest=plausible.CUDA),
         Column("segment", "enum", "market segment", allowed=("Server", "Desktop", "Cloud")),
         Column("sparse_printed", "enum", "`yes` if the source printed only sparse peaks (halved here)",
                allowed=("yes", "no")),
@@ -381,13 +389,14 @@ LLM_EXT = TableSpec(
                "`re-evaluation` (a third party); empty where not yet re-read", allowed=("", "paper", "re-evaluation"),
                required=False),
         Column("release_date", "date", "first public release of the model (weights, API or paper, whichever came "
-               "first)", "date"),
+               "first)", "date", earliest=plausible.WORD2VEC),
         Column("release_kind", "enum", "what the first public release was; empty where not yet re-read",
                allowed=("", "weights", "api", "paper"), required=False),
         *SOURCE_COLUMNS,
     ),
-    rules=(RowRule("active_params_billions", lambda r: r["active_params_billions"] <= r["params_billions"],
-                   "must not exceed params_billions"),),
+    rules=(*plausible.LLM_EXT_RULES,
+           RowRule("active_params_billions", lambda r: r["active_params_billions"] <= r["params_billions"],
+                   "must not exceed params_billions")),
 )
 
 MEASUREMENTS = TableSpec(
@@ -427,7 +436,7 @@ MEASUREMENTS = TableSpec(
         Column("config_source_url", "str", "where the configuration (precision, batch, tokens, power limit) was "
                "read", pattern=r"https?://\S+"),
         Column("config_notes", "str", "what was read where, and what was not found", required=False),
-        Column("release_date", "date", "date of the results or paper", "date"),
+        Column("release_date", "date", "date of the results or paper", "date", earliest=plausible.MEASURED),
         *SOURCE_COLUMNS,
     ),
 )
@@ -455,7 +464,7 @@ ACCELERATOR_SPECS = TableSpec(
                "converted to decimal GB (10^9 bytes) when loaded", required=False,
                allowed=("TFLOPS", "TOPS", "W", "GB/s", "GB", "GiB")),
         Column("source_url", "str", "datasheet, whitepaper or paper the value is printed in", pattern=r"https?://\S+"),
-        Column("accessed", "date", "date the source was read", "date"),
+        Column("accessed", "date", "date the source was read", "date", earliest=plausible.WEB),
         Column("primary", "enum", "`yes` if the source is the vendor's or paper's own document", allowed=("yes", "no")),
         Column("notes", "str", "the passage read and every conversion", required=False),
     ),
@@ -577,9 +586,10 @@ MLPERF_ROUNDS = TableSpec(
     key=("round",),
     columns=(
         MLPERF_ROUND,
-        Column("release_date", "date", "date MLCommons published the round's results", "date"),
+        Column("release_date", "date", "date MLCommons published the round's results", "date",
+               earliest=plausible.MLPERF),
         Column("source_url", "str", "where the date is printed", pattern=r"https?://\S+"),
-        Column("accessed", "date", "date the source was read", "date"),
+        Column("accessed", "date", "date the source was read", "date", earliest=plausible.WEB),
         Column("primary", "enum", "`yes` if the source is MLCommons' own", allowed=("yes", "no")),
         Column("notes", "str", "the passage read, and other evidence", required=False),
     ),
@@ -601,7 +611,8 @@ MLPERF_POWER = TableSpec(
     key=("round", "suite", "result_path"),
     columns=(
         MLPERF_ROUND,
-        Column("release_date", "date", "date the round's results were published (`rounds.csv`)", "date"),
+        Column("release_date", "date", "date the round's results were published (`rounds.csv`)", "date",
+               earliest=plausible.MLPERF),
         MLPERF_SUITE,
         Column("division", "enum", "division (closed: the reference model and accuracy target)", allowed=("closed",)),
         Column("availability", "enum", "whether the system could be bought when published",
@@ -744,12 +755,12 @@ def validate_all() -> None:
     """Validate every data file once, before any chapter runs; raise one :class:`DataError` listing each
     problem once as ``file:line: column 'c': value 'v': problem``.
 
-    In three passes, each only if the one before found nothing: every file is UTF-8 text (a BOM is
-    allowed); the ``frictionless`` library checks the data package (types, required cells, enums,
-    ranges, patterns, unique keys, foreign keys; :mod:`infertrends.package`); the book's own rules that
-    Table Schema cannot express (exact column order, no stray spaces, no empty table, rules between
-    the cells of a row) in
-    :func:`infertrends.schema.read_table`.
+    First the book's own reader, :func:`infertrends.schema.read_table`, reads every file completely: UTF-8
+    text, the exact header, the CSV structure, each cell's type, range, pattern and plausibility bound,
+    unique keys and the rules between the cells of a row (:mod:`infertrends.plausibility`).  A structural
+    fault is one line, never a flood, and the count of problems is exact.  Only when every file is clean
+    does ``frictionless`` check the data package (:mod:`infertrends.package`), adding what needs several
+    files (foreign keys) and anything its standard reading finds beside.
     """
     import infertrends.package as package
     from infertrends.schema import DataError, Problem
@@ -760,23 +771,13 @@ def validate_all() -> None:
         raise DataError(root, [Problem(p, 1, "<file>", "", "file not found") for p in missing])
     problems = []
     for spec in ALL_SPECS.values():
-        raw = (root / spec.filename).read_bytes()
-        try:
-            raw.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            problems.append(Problem(root / spec.filename, raw[:err.start].count(b"\n") + 1, "<file>",
-                                    f"0x{raw[err.start:err.start + 1].hex()}", "is not UTF-8 text: save the file as "
-                                    "UTF-8"))
-    if problems:
-        raise DataError(root, problems)
-    package.validate(root, ALL_SPECS)
-    for spec in ALL_SPECS.values():
         try:
             read_table(spec, root / spec.filename)
         except DataError as err:
             problems.extend(err.problems)
     if problems:
         raise DataError(root, problems)
+    package.validate(root, ALL_SPECS)
 
 
 def load_extension(name: str) -> pd.DataFrame:

@@ -4,8 +4,10 @@
 ranges, patterns, foreign keys) in the Data Package v2 vocabulary, so a reader can validate a
 download with standard tools (``frictionless validate datapackage.json``).  ``validate()`` runs the
 ``frictionless`` library over the data and reports each problem once as
-``file:line: column 'c': value 'v': problem``.  Rules the vocabulary cannot express (no leading or
-trailing spaces, the exact column order) stay in :mod:`infertrends.schema`.
+``file:line: column 'c': value 'v': problem``.  ``infertrends.data.validate_all`` runs it only after the
+book's own reader (:mod:`infertrends.schema`) found every file clean, so it adds what needs several
+files (foreign keys); rules the vocabulary cannot express (no leading or trailing spaces, the exact
+column order, the plausibility bounds between cells and the latest date) stay in the schema module.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
 SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 
 TYPES = {"str": "string", "float": "number", "int": "integer", "date": "date", "enum": "string"}
+
+#: Errors frictionless reports before it stops (its default is 1000): every one, so counts are exact.
+LIMIT_ERRORS = 10**9
 
 #: Columns whose every value must be a row of another table: (table, column) -> (table, column).
 FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
@@ -44,6 +49,8 @@ def field(col: Column) -> dict[str, Any]:
         constraints["minimum"] = col.minimum
     if col.maximum is not None:
         constraints["maximum"] = col.maximum
+    if col.kind == "date" and col.earliest:
+        constraints["minimum"] = col.earliest[0]
     if col.pattern:
         constraints["pattern"] = col.pattern
     if constraints:
@@ -93,7 +100,7 @@ def problems(package: dict[str, Any], basepath: Path) -> list[Problem]:
     reports problems: ``file:line: column 'c': value 'v': problem``, each once."""
     import frictionless
 
-    report = frictionless.Package(package, basepath=str(basepath)).validate()
+    report = frictionless.Package(package, basepath=str(basepath)).validate(limit_errors=LIMIT_ERRORS)
     paths = {r["name"]: basepath / r["path"] for r in package["resources"]}
     out: list[Problem] = []
     for task in report.tasks:
@@ -105,7 +112,7 @@ def problems(package: dict[str, Any], basepath: Path) -> list[Problem]:
             out.append(Problem(path, int(line), str(column), "" if cell is None else str(cell), _message(err)))
     for err in report.errors:
         out.append(Problem(basepath, 1, "<package>", "", f"{err.title.lower()}: {err.note}"))
-    return out
+    return list(dict.fromkeys(out))  # each once
 
 
 def _message(err: Any) -> str:
