@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 import infertrends.build as build
+import infertrends.outputs as outputs
 import infertrends.data as data
 import infertrends.ledger as ledger
 
@@ -145,7 +146,7 @@ def test_rerun_writes_elsewhere_and_is_cached(html, tmp_path):
 
 
 def test_rerun_refuses_the_book_folder(root):
-    with pytest.raises(build.BuildError, match="refusing"):
+    with pytest.raises(outputs.OutputError, match="refusing to write .* it is inside the published site"):
         build.rerun("flop-conventions", {"crops": 10}, out=root / "book" / "_build" / "html" / "x")
 
 
