@@ -1,6 +1,11 @@
-"""Benchmark the book: clean build, no-change rebuild, one-chapter rerun, test suite.
+"""Benchmark the book: clean build against its peer, no-change rebuild, one-chapter rerun, test suite.
 
-Usage: python bench/bench.py [--readme]   (make bench passes --readme)
+The peer is jupyter-book's own execution (``execute_notebooks: force``) of the same sources: the notebooks
+the last clean build laid out in ``build/site``. Clean builds of the book and of the peer alternate
+(``--rounds``, default 3); the medians of wall and CPU time (this process's children, kernels included)
+and their ratios are printed. The test suite's slowest tests are listed (pytest ``--durations``).
+
+Usage: python bench/bench.py [--readme] [--rounds N] [--skip-tests]   (make bench passes --readme)
 Prints a table, writes bench/results.json and, with --readme, the table into README.md.
 """
 
@@ -10,7 +15,9 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,53 +26,117 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-TARGETS = {"clean build": 60.0, "no-change rebuild": 10.0, "one-chapter rerun (notebook + tables)": 5.0}
+TARGETS = {"clean build": 60.0, "no-change rebuild": 10.0, "one-chapter rerun (notebook + tables)": 5.0,
+           "test suite": 120.0}
 
 
-def timed(label: str, cmd: list[str]) -> float:
+def timed(label: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
+          keep_output: bool = False) -> tuple[float, float, str]:
+    """Run ``cmd``; return its wall seconds, the CPU seconds of it and its children, and (``keep_output``) stdout."""
     print(f"== {label}: {' '.join(cmd)}", flush=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env={**os.environ, **(env or {})})
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout[-4000:])
         sys.stderr.write(proc.stderr[-4000:])
         raise SystemExit(f"benchmark step failed: {label}")
-    print(f"   {seconds:.1f} s", flush=True)
-    return seconds
+    print(f"   {seconds:.1f} s wall, {cpu:.1f} s CPU", flush=True)
+    return seconds, cpu, proc.stdout if keep_output else ""
+
+
+def clean_build() -> tuple[float, float]:
+    """A clean build of the book (its execution cache and site removed first)."""
+    for path in (ROOT / "build", ROOT / "book" / "_build"):
+        shutil.rmtree(path, ignore_errors=True)
+    return timed("clean build", [PY, "-m", "infertrends", "build"])[:2]
+
+
+def peer_build(sources: Path, work: Path) -> tuple[float, float]:
+    """jupyter-book's own execution and build of ``sources`` (a copy of build/site) into a fresh ``work`` folder."""
+    import yaml
+
+    shutil.rmtree(work, ignore_errors=True)
+    site = work / "site"
+    shutil.copytree(sources, site)
+    config = yaml.safe_load((site / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"] = {**config.get("execute", {}), "execute_notebooks": "force", "timeout": 900}
+    (site / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    exe = Path(PY).parent / "jupyter-book"
+    return timed("jupyter-book's own execution", [str(exe), "build", str(site), "--path-output", str(work / "out"),
+                                                   "-n", "--keep-going", "--quiet"],
+                 env={"INFERTRENDS_EXPORT_DIR": str(work / "exports")})[:2]
+
+
+def slowest_tests(output: str, n: int = 10) -> list[tuple[float, str]]:
+    """The ``n`` slowest test phases pytest's ``--durations`` printed."""
+    rows = []
+    for line in output.splitlines():
+        parts = line.split(None, 2)
+        if len(parts) == 3 and parts[0].endswith("s") and parts[1] in ("call", "setup", "teardown"):
+            try:
+                rows.append((float(parts[0][:-1]), f"{parts[2]} ({parts[1]})"))
+            except ValueError:
+                continue
+    return sorted(rows, reverse=True)[:n]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--readme", action="store_true", help="write the results table into README.md")
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating clean builds of the book and its peer")
     args = parser.parse_args()
     results: dict[str, float] = {}
-    for path in (ROOT / "build", ROOT / "book" / "_build"):
-        shutil.rmtree(path, ignore_errors=True)
-    results["clean build"] = timed("clean build", [PY, "-m", "infertrends", "build"])
-    results["no-change rebuild"] = timed("no-change rebuild", [PY, "-m", "infertrends", "build"])
+    ours: list[tuple[float, float]] = []
+    peer: list[tuple[float, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sources = Path(tmp) / "sources"
+        for round_ in range(args.rounds):  # alternating, so both see the same machine state
+            ours.append(clean_build())
+            if round_ == 0:
+                shutil.copytree(ROOT / "build" / "site", sources)
+            peer.append(peer_build(sources, Path(tmp) / "peer"))
+    results["clean build"] = statistics.median(w for w, _ in ours)
+    results["clean build, CPU"] = statistics.median(c for _, c in ours)
+    results["jupyter-book's own execution (peer)"] = statistics.median(w for w, _ in peer)
+    results["jupyter-book's own execution (peer), CPU"] = statistics.median(c for _, c in peer)
+    results["no-change rebuild"] = timed("no-change rebuild", [PY, "-m", "infertrends", "build"])[0]
     with tempfile.TemporaryDirectory() as tmp:
         results["one-chapter rerun (notebook + tables)"] = timed(
             "one-chapter rerun", [PY, "-m", "infertrends", "run", "flop-conventions", "-p", "crops", "10",
-                                  "--out", str(Path(tmp) / "a"), "--no-html"])
+                                  "--out", str(Path(tmp) / "a"), "--no-html"])[0]
         results["one-chapter rerun with its HTML page"] = timed(
             "one-chapter rerun + HTML", [PY, "-m", "infertrends", "run", "flop-conventions", "-p", "crops", "10",
-                                         "-p", "ratio_decimals", "4", "--out", str(Path(tmp) / "b")])
+                                         "-p", "ratio_decimals", "4", "--out", str(Path(tmp) / "b")])[0]
+    slowest: list[tuple[float, str]] = []
     if not args.skip_tests:
-        results["test suite"] = timed("test suite", [PY, "-m", "pytest", "tests", "--nbval", "--nbval-current-env",
-                                                     "--nbval-sanitize-with", "tests/sanitize.cfg", "-q",
-                                                     "-p", "no:cacheprovider"])
+        wall, _, output = timed("test suite", [PY, "-m", "pytest", "tests", "--nbval", "--nbval-current-env",
+                                               "--nbval-sanitize-with", "tests/sanitize.cfg", "-q",
+                                               "-p", "no:cacheprovider", "--durations=10"], keep_output=True)
+        results["test suite"] = wall
+        slowest = slowest_tests(output)
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
     rows = ["| step | seconds | target |", "|---|---:|---:|"]
     for label, seconds in results.items():
         target = TARGETS.get(label)
         verdict = "" if target is None else (f"≤ {target:g} s ✓" if seconds <= target else f"≤ {target:g} s ✗")
         rows.append(f"| {label} | {seconds:.1f} | {verdict} |")
-    table = "\n".join(rows)
+    wall_ratio = results["jupyter-book's own execution (peer)"] / results["clean build"]
+    cpu_ratio = results["jupyter-book's own execution (peer), CPU"] / results["clean build, CPU"]
+    table = "\n".join(rows) + (f"\n\nAgainst the peer (medians of {args.rounds} alternating clean builds): this "
+                               f"book is {wall_ratio:.2f} times as fast in wall time and uses {1 / cpu_ratio:.2f} "
+                               "times the CPU time.")
+    if slowest:
+        table += "\n\nSlowest tests:\n\n" + "\n".join(f"- {sec:.1f} s {name}" for sec, name in slowest)
     print("\n" + table + f"\n\n({machine})")
     (ROOT / "bench" / "results.json").write_text(
-        json.dumps({"machine": machine, "date": time.strftime("%Y-%m-%d"), "seconds": results}, indent=2) + "\n")
+        json.dumps({"machine": machine, "date": time.strftime("%Y-%m-%d"), "seconds": results,
+                    "peer_ratio": {"wall": wall_ratio, "cpu": cpu_ratio},
+                    "slowest_tests": [{"seconds": sec, "test": name} for sec, name in slowest]}, indent=2) + "\n")
     if args.readme:
         readme = ROOT / "README.md"
         text = readme.read_text(encoding="utf-8")
