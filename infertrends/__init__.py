@@ -1,12 +1,12 @@
 """Helpers for the book *Compute and energy trends of deep-learning inference*.
 
-One module per concern: :mod:`~infertrends.units` (FLOP conventions),
-:mod:`~infertrends.schema` and :mod:`~infertrends.data` (validated inputs),
-:mod:`~infertrends.scaling` (FLOP scaling and Appendix A estimates),
-:mod:`~infertrends.fits` (exponential trends), :mod:`~infertrends.charts`
-(the Altair theme), :mod:`~infertrends.export` (published tables),
-:mod:`~infertrends.ledger` (thesis vs recomputed numbers),
-:mod:`~infertrends.params` (chapter parameters) and :mod:`~infertrends.build`
+One module per concern: :mod:`~infertrends.core.units` (FLOP conventions),
+:mod:`~infertrends.data.schema` and :mod:`~infertrends.data` (validated inputs),
+:mod:`~infertrends.thesis.scaling` (FLOP scaling and Appendix A estimates),
+:mod:`~infertrends.core.fits` (exponential trends), :mod:`~infertrends.present.charts`
+(the Altair theme), :mod:`~infertrends.present.export` (published tables),
+:mod:`~infertrends.thesis.ledger` (thesis vs recomputed numbers),
+:mod:`~infertrends.book.params` (chapter parameters) and :mod:`~infertrends.book.build`
 (execution and the HTML build).
 """
 

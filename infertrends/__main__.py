@@ -1,9 +1,9 @@
-"""``python -m infertrends``: see :mod:`infertrends.cli`."""
+"""``python -m infertrends``: see :mod:`infertrends.book.cli`."""
 
 import os
 import sys
 
-from infertrends.cli import main
+from infertrends.book.cli import main
 
 try:
     sys.exit(main())

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import infertrends.build as build
+import infertrends.book.build as build
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",

@@ -13,10 +13,10 @@ import nbformat
 import pandas as pd
 import pytest
 
-import infertrends.build as build
-import infertrends.outputs as outputs
+import infertrends.book.build as build
+import infertrends.book.outputs as outputs
 import infertrends.data as data
-import infertrends.ledger as ledger
+import infertrends.thesis.ledger as ledger
 
 
 def pages(html: Path) -> list[Path]:
@@ -213,7 +213,7 @@ def test_publishing_drops_tables_this_build_did_not_stage(tmp_path):
 def test_thesis_citation_numbers_resolve_where_identified(html):
     """The thesis's [39] is AlexNet's paper (thesis Table A.3: 'AlexNet [39]'), [32] PyTorch's model package
     (thesis §3.1): on the data-tables page both resolve to bibliography entries; an unidentified number says so."""
-    import infertrends.references as references
+    import infertrends.data.references as references
 
     known = references.thesis_citations()
     assert known[39] == "krizhevsky2012alexnet" and known[32] == "torchvision2021models"
@@ -229,7 +229,7 @@ def test_no_bare_thesis_citation_number_nor_internal_key_on_any_page(html):
     keeps the key). Every thesis citation number a page prints ("[19]") is a link to the data appendix's list of
     what each stands for, or the work is named instead (Recount's "GFLOPs from": Clark et al., the ELECTRA paper, for
     [19]); "Table A.1" of chapter 1 names Xie et al. 2020 (the thesis's [50]) by its bibliography entry."""
-    import infertrends.references as references
+    import infertrends.data.references as references
 
     target = f"#{references.NUMBERS_LABEL}"
     for page in sorted((html / "chapters").glob("*.html")) + [html / "intro.html"]:

@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 
-import infertrends.chain as chain
+import infertrends.model.chain as chain
 
 playwright = pytest.importorskip("playwright.sync_api")
 
@@ -28,7 +28,7 @@ def shown_joules(page, rows: pd.DataFrame) -> dict[str, float]:
 
 
 def expected(rows: pd.DataFrame, v: dict[str, float], boundary: str) -> dict[str, float]:
-    """The Python chain (infertrends.chain.energy, each operator its own roofline) for each calculator row."""
+    """The Python chain (infertrends.model.chain.energy, each operator its own roofline) for each calculator row."""
     out = {}
     for r in rows.itertuples():
         hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
@@ -119,7 +119,7 @@ def test_a_shared_link_opens_the_calculator_on_its_case(html, server):
 
 def test_ledger_page_summary_and_verdict_filter(html, server):
     """The ledger page opens with counts by chapter and verdict, and its filter narrows the rows."""
-    import infertrends.ledger as ledger
+    import infertrends.thesis.ledger as ledger
 
     df = ledger.read(html / "data" / "reproduction.csv")
     with playwright.sync_playwright() as p:

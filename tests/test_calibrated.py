@@ -1,5 +1,5 @@
 """The ``estimate`` command's default: the chain calibrated on every measurement, with a central 80 % interval
-(infertrends/calibrated.py), checked against hand calculations written here."""
+(infertrends/model/calibrated.py), checked against hand calculations written here."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import infertrends.calibrated as calibrated
-import infertrends.chain as chain
-import infertrends.estimate as estimate
+import infertrends.model.calibrated as calibrated
+import infertrends.model.chain as chain
+import infertrends.model.estimate as estimate
 
 RESNET_A100 = ["--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
                "--gflops", "7.6", "--params-billions", "0.0256", "--json"]

@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-import infertrends.chain as chain
-import infertrends.energy as energy
-import infertrends.estimate as estimate
+import infertrends.model.chain as chain
+import infertrends.thesis.method as energy
+import infertrends.model.estimate as estimate
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -239,7 +239,7 @@ def test_default_architecture_is_close_to_a_known_model():
 
 
 def test_scenarios_use_sourced_values_at_their_boundaries():
-    import infertrends.scenarios as scenarios
+    import infertrends.model.scenarios as scenarios
 
     for sc in scenarios.scenarios().values():
         sc.factors()  # raises ChainError on a boundary or baseline mismatch
@@ -255,7 +255,7 @@ def test_energy_chapter_arithmetic_is_the_chains_compute_side():
     """The thesis chapters keep the thesis's own arithmetic; it must equal the chain's special case."""
     import pandas as pd
 
-    import infertrends.scaling as scaling
+    import infertrends.thesis.scaling as scaling
 
     cv = scaling.vision_models("recomputed")
     a = energy.Assumptions(utilisation=0.4, power_fraction=0.7, host_overhead=1.3, pue=1.2)
@@ -282,7 +282,7 @@ LLAMA70 = ["--workload", "llm-decode", "--accelerator", "NVIDIA H100 SXM", "--co
 def test_layers_kv_heads_and_head_dim_together_are_used():
     """--layers 80 --kv-heads 8 --head-dim 128 (Llama 2 70B) used to crash with a traceback; now the KV cache
     is 80 x 2 x 8 x 128 elements x 2 bytes = 327,680 bytes per token, as the model's own architecture gives."""
-    import infertrends.estimate as estimate
+    import infertrends.model.estimate as estimate
 
     proc = cli(*LLAMA70, "--layers", "80", "--kv-heads", "8", "--head-dim", "128", "--json")
     assert proc.returncode == 0, proc.stderr
@@ -312,8 +312,8 @@ def test_an_estimate_that_overflows_is_refused(json_flag):
 def test_seconds_of_a_query_add_up_its_tokens():
     """llm-query: the seconds of one query are its input tokens' prefill seconds plus its output tokens'
     decode seconds (they used to add one token of each)."""
-    import infertrends.chain as chain
-    import infertrends.estimate as estimate
+    import infertrends.model.chain as chain
+    import infertrends.model.estimate as estimate
 
     r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=4, precision="bf16", batch=32,
                          boundary="node", params_billions=70, input_tokens=500, output_tokens=400, tensor_parallel=4)

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import infertrends.charts as charts
-from infertrends.prose import glue_figure
+import infertrends.present.charts as charts
+from infertrends.present.prose import glue_figure
 
 DF = pd.DataFrame({"x": [1.0, 10.0], "y": [2.0, 3.0], "k": ["a", "b"]})
 
@@ -48,7 +48,7 @@ def test_glue_figure_titles_the_chart_and_makes_it_responsive(monkeypatch):
     import pytest
 
     glued = {}
-    monkeypatch.setattr("infertrends.prose.glue", lambda name, value, display: glued.setdefault(name, value))
+    monkeypatch.setattr("infertrends.present.prose.glue", lambda name, value, display: glued.setdefault(name, value))
     glue_figure("fig-scale", alt.Chart(DF).mark_point().encode(x="x", y="y"))
     spec = glued["fig-scale"].to_dict()
     assert spec["width"] == "container" and " ".join(spec["title"]["text"]) == charts.TITLES["fig-scale"]
@@ -84,7 +84,7 @@ def test_tooltips_show_three_significant_figures_with_separators():
     import altair as alt
     import pandas as pd
 
-    import infertrends.charts as charts
+    import infertrends.present.charts as charts
 
     df = pd.DataFrame({"a": [740000.0, 0.0123456], "n": [1, 2], "year": [2020, 2021]})
     c = alt.Chart(df).mark_point().encode(x="a:Q", tooltip=[

@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-import infertrends.build as build
-import infertrends.outputs as outputs
+import infertrends.book.build as build
+import infertrends.book.outputs as outputs
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:

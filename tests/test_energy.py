@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.energy as energy
-import infertrends.hardware as hardware
-import infertrends.scaling as scaling
+import infertrends.thesis.method as energy
+import infertrends.thesis.hardware as hardware
+import infertrends.thesis.scaling as scaling
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import infertrends.export as export
+import infertrends.present.export as export
 
 
 @pytest.fixture

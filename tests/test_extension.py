@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import infertrends.build as build
+import infertrends.book.build as build
 import infertrends.data as data
-import infertrends.extension as ext
-import infertrends.measurements as measurements
+import infertrends.thesis.extension as ext
+import infertrends.model.measurements as measurements
 
 REPRODUCTION = ["flop-conventions", "cv-compute", "nlp-compute", "hardware", "energy", "context"]
 
@@ -27,8 +27,8 @@ def test_every_extension_row_is_sourced(name):
 def test_reproduction_chapters_never_read_the_extension():
     for chapter in REPRODUCTION:
         text = build.source(chapter).read_text(encoding="utf-8")
-        assert "infertrends.extension" not in text and "load_extension" not in text, chapter
-        assert "import infertrends.measurements" not in text, chapter
+        assert "infertrends.thesis.extension" not in text and "load_extension" not in text, chapter
+        assert "import infertrends.model.measurements" not in text, chapter
 
 
 def test_combined_tables_keep_their_origin():

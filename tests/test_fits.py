@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.fits as fits
+import infertrends.core.fits as fits
 
 
 def test_decimal_year():
@@ -159,7 +159,7 @@ def test_growth_difference_test_finds_a_faster_subset():
 
 def test_joules_trend_carries_the_hardware_uncertainty():
     """Joules = FLOPs / hardware trend: same line as fitting the Joules, wider intervals than either fit."""
-    import infertrends.fits as fits
+    import infertrends.core.fits as fits
 
     # nine release dates each (a bootstrap needs at least fits.MIN_BOOTSTRAP_CLUSTERS = 8)
     dates = pd.to_datetime(["2012-06-01", "2013-02-01", "2014-03-01", "2015-09-01", "2016-04-01", "2017-01-01",

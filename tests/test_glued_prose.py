@@ -8,8 +8,8 @@ to ×2.35"), a rate that grew or fell "×1", doubled, empty, back-to-back or cla
 that starts in lower case and spaces out of place. It is tested against the reviewer's strings (each must be
 flagged) and against good ones (none may be), then applied to
 
-* every sentence-making function of :mod:`infertrends.prose` and :func:`infertrends.fits.describe` /
-  :func:`~infertrends.fits.headline`, under edge-case data (0, 1, 2, many, equal before and after, thin trends,
+* every sentence-making function of :mod:`infertrends.present.prose` and :func:`infertrends.core.fits.describe` /
+  :func:`~infertrends.core.fits.headline`, under edge-case data (0, 1, 2, many, equal before and after, thin trends,
   intervals that include no growth, falling trends), by hypothesis and by explicit cases;
 * every glued text of the committed nbval references (``tests/references/*.ipynb``), named by chapter and key;
 * every paragraph of the chapters' prose with the references' glued values put in, for the rules that markup
@@ -34,8 +34,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.fits as fits
-import infertrends.prose as prose
+import infertrends.core.fits as fits
+import infertrends.present.prose as prose
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "tests" / "references"

@@ -1,4 +1,4 @@
-"""Tensor parallel: the all-reduces between the accelerators of one model copy (infertrends/interconnect.py) and
+"""Tensor parallel: the all-reduces between the accelerators of one model copy (infertrends/model/interconnect.py) and
 the default split into copies, against hand calculations from the printed sources."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import replace
 
 import pytest
 
-import infertrends.chain as chain
-import infertrends.estimate as estimate
-import infertrends.interconnect as interconnect
+import infertrends.model.chain as chain
+import infertrends.model.estimate as estimate
+import infertrends.model.interconnect as interconnect
 
 #: A Llama-2-70B-like model: 80 layers, hidden width 8,192, 8 KV heads of 128.
 LLAMA70 = chain.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import infertrends.ledger as ledger
+import infertrends.thesis.ledger as ledger
 
 
 def test_decimals_and_units():
@@ -77,10 +77,10 @@ def test_passthrough_rows_are_inputs_not_matches():
 
 def test_thesis_claims_by_hand():
     """The claims of the text, checked on rows of Table A.3 and A.4 read here by hand."""
-    import infertrends.claims as claims
+    import infertrends.thesis.claims as claims
     import infertrends.data as data
-    import infertrends.fits as fits
-    import infertrends.scaling as scaling
+    import infertrends.core.fits as fits
+    import infertrends.thesis.scaling as scaling
 
     cv = scaling.vision_models("recomputed")
     # Table A.3 prints ViT-G/14 at 90.45 % and Meta Pseudo Labels L2 at 90.20 %: the text's "best" is not

@@ -253,7 +253,7 @@ def _frontier_rows(series: dict[tuple[str, str], list[float]], dates: list[str])
 def test_pooled_trend_by_hand():
     """Two frontiers each falling by exactly x0.5 a year (one of them 10 x higher): the common change is
     x0.5 a year, efficiency x2, whatever the levels; with both benchmarks alike every resample agrees."""
-    from infertrends import mlperf
+    from infertrends.model import mlperf
 
     dates = ["2021-01-01", "2022-01-01", "2023-01-01", "2024-01-01"]
     best = _frontier_rows({("a", "Offline"): [1.0, 0.5, 0.25, 0.125], ("b", "Offline"): [10.0, 5.0, 2.5, 1.25]},
@@ -266,7 +266,7 @@ def test_pooled_trend_by_hand():
 
 def test_frontier_takes_each_rounds_lowest_and_counts_a_twin_run_once():
     import pandas as pd
-    from infertrends import mlperf
+    from infertrends.model import mlperf
 
     base = dict(suite="edge", benchmark="resnet50", scenario="Offline", unit="sample", round="v1.0",
                 release_date=pd.Timestamp("2021-04-21"))
@@ -284,7 +284,7 @@ def test_estimates_of_an_import_row_by_hand():
     """v1.0's DGX Station A100 (4 x A100-SXM-80GB), ResNet-50 Offline in INT8: the dense FP16 tensor peak at
     TDP estimates 7.6 GFLOPs (Table A.3) / (312 TFLOPS / 400 W, NVIDIA's A100 datasheet) = 9.744 mJ per image;
     the chain's answer hardly depends on the batch it is given (compute-bound)."""
-    from infertrends import mlperf
+    from infertrends.model import mlperf
 
     e = mlperf.estimates(mlperf.power_results())
     row = e[(e["round"] == "v1.0") & (e["benchmark"] == "resnet50") & (e["accelerators"] == 4)

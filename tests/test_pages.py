@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-import infertrends.build as build
+import infertrends.book.build as build
 
 playwright = pytest.importorskip("playwright.sync_api")
 

@@ -9,8 +9,8 @@ import sys
 import jupytext
 import pytest
 
-import infertrends.build as build
-import infertrends.params as params
+import infertrends.book.build as build
+import infertrends.book.params as params
 
 
 def test_defaults_pass():

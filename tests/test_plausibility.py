@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import infertrends.data as data
-import infertrends.plausibility as plausible
-import infertrends.schema as schema
-from infertrends.schema import DataError, read_table
+import infertrends.data.plausibility as plausible
+import infertrends.data.schema as schema
+from infertrends.data.schema import DataError, read_table
 
 SOURCE = data.data_dir()
 
@@ -210,7 +210,7 @@ MFU = line_of(data.EXTERNAL, key="mfu_training_h100")  # 0.47 of peak, low 0.41,
      "above 0 and cannot exceed the whole; the chain's fractions (compute, memory, idle, power) take no other"),
     ({(PUE, "unit"): "percent"}, "unit", "percent",
      "has no plausible range: declare the unit, its range and the reason in EXTERNAL_UNITS (or "
-     "EXTERNAL_UNIT_PREFIXES) in infertrends/plausibility.py"),
+     "EXTERNAL_UNIT_PREFIXES) in infertrends/data/plausibility.py"),
 ])
 def test_external_values_within_their_range_and_their_unit(tmp_path, cells, column, value, message):
     path = corrupt(tmp_path, data.EXTERNAL, cells)

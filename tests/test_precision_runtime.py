@@ -1,5 +1,5 @@
 """Compute fractions at every precision from inference measurements and the eager runtime's framework floor
-(infertrends/achieved.py), against hand calculations from the printed sources."""
+(infertrends/model/achieved.py), against hand calculations from the printed sources."""
 
 from __future__ import annotations
 
@@ -115,7 +115,7 @@ def hand_exponent() -> float:
 
 
 def test_the_cap_exponent_is_the_median_over_mlperfs_capped_runs():
-    import infertrends.achieved as achieved
+    import infertrends.model.achieved as achieved
 
     assert achieved.cap_exponent() == pytest.approx(hand_exponent(), rel=1e-9)
     assert 0.3 < achieved.cap_exponent() < 0.8

@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import infertrends.chain as chain
-import infertrends.cli as cli
+import infertrends.model.chain as chain
+import infertrends.book.cli as cli
 import infertrends.data as data
-import infertrends.outputs as outputs
-import infertrends.params as params
-from infertrends.schema import DataError, read_table
+import infertrends.book.outputs as outputs
+import infertrends.book.params as params
+from infertrends.data.schema import DataError, read_table
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -16,7 +16,7 @@ import pytest
 ])
 def test_tally_reads_as_an_editor_writes_it(counts, want):
     # singular and plural by the count, "none" for zero, never "1 are", "0 differ" or ": none"
-    import infertrends.prose as prose
+    import infertrends.present.prose as prose
 
     text = prose.tally(counts)
     assert text == want
@@ -27,7 +27,7 @@ def test_zero_growth_phrase_stands_on_its_own():
     # two intervals that disagree must read as a sentence, never "disagree on (only the ... excludes) no growth"
     import math
 
-    import infertrends.fits as fits
+    import infertrends.core.fits as fits
 
     base = dict(intercept=0.0, slope=0.1, slope_se=0.05, n=10, r2=0.5, level=0.9)
     agree = fits.Trend(slope_low=0.02, slope_high=0.18, boot_low=0.03, boot_high=0.17, n_boot=100, **base)
@@ -41,15 +41,15 @@ def test_zero_growth_phrase_stands_on_its_own():
 
 
 def test_a_change_that_is_none_at_the_printed_digits_is_said_so():
-    import infertrends.prose as prose
+    import infertrends.present.prose as prose
 
     assert prose.change("the growth", 2.351, 2.349, suffix=" a year") == "leaves the growth at ×2.35 a year"
     assert prose.change("the growth", 2.35, 2.40) == "moves the growth from ×2.35 to ×2.40"
 
 
 def test_printed_numbers_get_separators_and_keep_every_digit():
-    import infertrends.numbers as numbers
-    from infertrends.export import markdown_table
+    import infertrends.core.numbers as numbers
+    from infertrends.present.export import markdown_table
 
     assert numbers.printed("1039.7991") == "1,039.7991"
     assert numbers.printed("740000") == "740,000"
@@ -78,13 +78,13 @@ def test_printed_numbers_get_separators_and_keep_every_digit():
     (1234, 5000, {}, "1,234 of the 5,000"),
 ])
 def test_share_says_part_of_a_whole_as_an_editor_does(part, whole, kwargs, want):
-    import infertrends.prose as prose
+    import infertrends.present.prose as prose
 
     assert prose.share(part, whole, **kwargs) == want
 
 
 def test_listing_aside_and_a_zero_count_read_well():
-    import infertrends.prose as prose
+    import infertrends.present.prose as prose
 
     one, many = "{n} decoder set a new maximum ({items})", "{n} decoders set a new maximum ({items})"
     assert prose.listing([], one, many, "no decoder set a new maximum") == "no decoder set a new maximum"
@@ -102,7 +102,7 @@ def test_listing_aside_and_a_zero_count_read_well():
 def test_describe_and_headline_agree_in_number_and_never_say_x1():
     import math
 
-    import infertrends.fits as fits
+    import infertrends.core.fits as fits
 
     thin = fits.Trend(intercept=0.0, slope=0.1, slope_se=0.5, n=1, r2=0.5, level=0.9, slope_low=-0.8,
                       slope_high=1.0, clusters=1)
@@ -123,7 +123,7 @@ def test_describe_and_headline_agree_in_number_and_never_say_x1():
 ])
 def test_a_growth_factor_has_two_decimals_and_at_most_three_significant_figures(value, want):
     # "a 6-point trend as ×23.37/yr" was the complaint: three figures at most, zeros kept so factors line up
-    import infertrends.numbers as numbers
+    import infertrends.core.numbers as numbers
 
     assert numbers.growth(value) == want
     assert numbers.fmt(value, numbers.GROWTH) == want
@@ -136,14 +136,14 @@ def test_a_growth_factor_has_two_decimals_and_at_most_three_significant_figures(
      "grew ×1.3 a year for vision and showed no clear change (×1.1 a year) for language inference"),
 ])
 def test_two_headlines_share_their_words(first, second, want):
-    import infertrends.prose as prose
+    import infertrends.present.prose as prose
 
     assert prose.both(first, "vision", second, "language", " inference") == want
 
 
 def test_citation_numbers_link_to_the_list_and_name_known_works():
     # [19] is the ELECTRA paper (thesis README: "[19] is the ELECTRA paper"); [49] was not identified
-    import infertrends.references as references
+    import infertrends.data.references as references
 
     assert references.linked("12;13") == ("[{ref}`12 <thesis-citation-numbers>`, "
                                          "{ref}`13 <thesis-citation-numbers>`]")
@@ -157,7 +157,7 @@ def test_citation_numbers_link_to_the_list_and_name_known_works():
 
 def test_external_sources_are_shown_by_label_and_link_not_by_key():
     # the Uptime row of data/external_values.csv: title "Uptime Institute Intelligence Update 221: ...", 2023
-    import infertrends.references as references
+    import infertrends.data.references as references
 
     url = ("https://intelligence.uptimeinstitute.com/resource/"
            "large-data-centers-are-mostly-more-efficient-analysis-confirms")

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 import yaml
 
-import infertrends.build as build
+import infertrends.book.build as build
 
 WORKFLOW = ".github/workflows/book.yml"
 

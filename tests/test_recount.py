@@ -10,8 +10,8 @@ import json
 import pytest
 
 import infertrends.data as data
-import infertrends.recount as recount
-import infertrends.scaling as scaling
+import infertrends.thesis.recount as recount
+import infertrends.thesis.scaling as scaling
 from recount.count import script_hash
 from recount.models import MATCHES, UNMATCHED
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-import infertrends.build as build
-import infertrends.outputs as outputs
-import infertrends.sitecheck as sitecheck
+import infertrends.book.build as build
+import infertrends.book.outputs as outputs
+import infertrends.book.sitecheck as sitecheck
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -202,7 +202,7 @@ def test_the_published_site_links_only_to_files_it_holds(html):
 
 POOL_SCRIPT = textwrap.dedent("""
     import sys, time
-    import infertrends.build as build
+    import infertrends.book.build as build
     pool = build.worker_pool(2)
     futures = [pool.submit(time.sleep, 120) for _ in range(2)]
     while len(pool._processes) < 2:

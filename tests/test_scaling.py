@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import infertrends.scaling as scaling
+import infertrends.thesis.scaling as scaling
 
 ratio = st.floats(min_value=0.1, max_value=10)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import infertrends.data as data
-from infertrends.schema import DataError, read_table
+from infertrends.data.schema import DataError, read_table
 
 
 def corrupt(tmp_path: Path, spec, line: int, column: str, value: str) -> Path:
@@ -123,7 +123,7 @@ def test_real_data_loads_with_the_thesis_row_counts():
 
 
 def test_data_dictionary_in_readme_is_current():
-    from infertrends.schema import data_dictionary
+    from infertrends.data.schema import data_dictionary
 
     readme = (data.data_dir() / "README.md").read_text(encoding="utf-8")
     for spec in data.ALL_SPECS.values():
@@ -215,7 +215,7 @@ def test_frictionless_reports_a_duplicated_key_once(tmp_path):
     shutil.copytree(data.data_dir(), copy)
     lines = (copy / "gpus.csv").read_text(encoding="utf-8").splitlines()
     (copy / "gpus.csv").write_text("\n".join(lines + [lines[1]]) + "\n", encoding="utf-8")
-    import infertrends.package as package
+    import infertrends.data.package as package
 
     with pytest.raises(DataError) as info:
         package.validate(copy, data.ALL_SPECS)
@@ -247,7 +247,7 @@ def test_a_rule_between_columns_names_the_cell(tmp_path, monkeypatch):
 
 def test_frictionless_is_told_the_dialect(tmp_path):
     """The descriptor states the CSV dialect, so long notes full of other separators never make a reader guess."""
-    import infertrends.package as package
+    import infertrends.data.package as package
 
     copy = tmp_path / "data"
     shutil.copytree(data.data_dir(), copy)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import infertrends.units as units
+import infertrends.core.units as units
 
 finite = st.floats(min_value=1e-12, max_value=1e12, allow_nan=False, allow_infinity=False)
 prefixes = st.sampled_from(sorted(units.SI_PREFIXES))
@@ -67,14 +67,14 @@ def test_human_references_from_stated_inputs():
     (2.5, ",.4g", "2.5"), (0.0123, ",.4g", "0.0123"), (1e-05, ".2g", "0.00001"), (1234.5, ",.1f", "1,234.5"),
 ])
 def test_numbers_are_never_in_e_notation(value, spec, text):
-    import infertrends.numbers as numbers
+    import infertrends.core.numbers as numbers
 
     assert numbers.fmt(value, spec) == text
 
 
 def test_count_phrases_agree_in_number():
     """Hand truth: one pass is singular; ten, a half and zero are plural."""
-    from infertrends.prose import count_phrase
+    from infertrends.present.prose import count_phrase
 
     assert count_phrase(1, "forward pass", "forward passes") == "1 forward pass"
     assert count_phrase(10, "forward pass", "forward passes") == "10 forward passes"
@@ -84,7 +84,7 @@ def test_count_phrases_agree_in_number():
 
 def test_series_reads_as_a_sentence():
     """Hand truth: one item alone, two joined by 'and', three with a comma before the last 'and'."""
-    from infertrends.prose import series
+    from infertrends.present.prose import series
 
     assert series(["FP4"]) == "FP4"
     assert series(["FP4", "INT4"]) == "FP4 and INT4"

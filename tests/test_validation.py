@@ -1,4 +1,4 @@
-"""The out-of-study validation (infertrends/validation.py) against independent truths: Epoch AI's printed
+"""The out-of-study validation (infertrends/model/validation.py) against independent truths: Epoch AI's printed
 result, EcoLogits' regression worked by hand, MLPerf's published numbers, and the issue's bar."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import infertrends.validation as validation
+import infertrends.model.validation as validation
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_mlperf_bert_is_costed_at_squads_mean_length_not_its_maximum():
     BERT's SQuAD v1.1 training pipeline makes at 384 tokens and stride 128; its mean is close to the 178.49 tokens
     a separate count of the dev split's 10,833 features gave (sourcing/2026-12-06-bert-squad-length.md)."""
     import infertrends.data as data
-    import infertrends.measurements as measurements
+    import infertrends.model.measurements as measurements
 
     h = data.load_extension("sequence_lengths")
     assert int(h["sequences"].sum()) == 88641 and int(h["tokens"].max()) == 384
@@ -122,7 +122,7 @@ def test_mlperf_bert_is_costed_at_squads_mean_length_not_its_maximum():
 def test_the_three_methods_are_summarised_on_the_same_rows():
     # the hand-matched comparison: every method's row count is the count of measurements all three estimate,
     # and the share under is over those rows only (a method's missing estimate is not "not under")
-    import infertrends.measurements as measurements
+    import infertrends.model.measurements as measurements
 
     c = measurements.comparison()
     s = measurements.summary(c).set_index("method")

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Iterator
 
 from pybtex.plugin import register_plugin
 
-from infertrends.references import author_year
+from infertrends.data.references import author_year
 from pybtex.richtext import Text
 from pybtex.style.formatting.unsrt import Style as UnsrtStyle
 from pybtex.style.labels import BaseLabelStyle
