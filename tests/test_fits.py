@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import infertrends.core.fits as fits
+import infertrends.core.compare as compare
+import infertrends.present.trendtext as trendtext
 
 
 def test_decimal_year():
@@ -128,9 +130,9 @@ def test_interaction_test_by_hand():
     g = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     noise = np.array([0.01, -0.02, 0.0, 0.02, -0.01, -0.01, 0.02, 0.0, -0.02, 0.01])
     ly = np.where(g == 1, 1.0 + 0.5 * t, 0.2 * t) + noise
-    diff, p = fits.interaction_test(t, ly, g)
+    diff, p = compare.interaction_test(t, ly, g)
     assert diff == pytest.approx(0.3, abs=0.02) and p < 1e-6
-    diff, p = fits.interaction_test(t, 0.2 * t + noise, g)  # same slope in both groups
+    diff, p = compare.interaction_test(t, 0.2 * t + noise, g)  # same slope in both groups
     assert abs(diff) < 0.02 and p > 0.05
 
 
@@ -141,20 +143,20 @@ def test_growth_difference_test_finds_a_faster_subset():
     values = 10 ** (0.05 * (years - 2012) + rng.normal(0, 0.3, len(years)))
     df = pd.DataFrame({"release_date": dates, "gflops": values})
     top = df.loc[df.groupby(years)["gflops"].idxmax()]  # the largest of each year: selected on the outcome
-    r = fits.growth_difference_test(df, top, "gflops", "best-of-year", resamples=2000, seed=1)
+    r = compare.growth_difference_test(df, top, "gflops", "best-of-year", resamples=2000, seed=1)
     assert r["n_sota"] == 8 and r["n_other"] == 32 and r["n_random"] == 2000
-    assert "selection" in fits.test_sentence(r, 0.9)
+    assert "selection" in trendtext.test_sentence(r, 0.9)
     # every model grows at the same rate: neither test may find the yearly best faster (the truth here)
-    assert not fits.significant(r["interaction_p"], 0.9) and not fits.significant(r["selection_p"], 0.9)
-    assert "not supported" in fits.test_sentence(r, 0.9)
+    assert not compare.significant(r["interaction_p"], 0.9) and not compare.significant(r["selection_p"], 0.9)
+    assert "not supported" in trendtext.test_sentence(r, 0.9)
     # now the yearly best really grows x10**0.3 = x2.0 a year faster: both tests must find it, and the
     # interaction's difference must be about that factor
     faster = df.copy()
     faster.loc[top.index, "gflops"] *= 10 ** (0.3 * (years[top.index] - 2012))
-    r = fits.growth_difference_test(faster, faster.loc[top.index], "gflops", "best-of-year", resamples=2000, seed=1)
+    r = compare.growth_difference_test(faster, faster.loc[top.index], "gflops", "best-of-year", resamples=2000, seed=1)
     assert r["slope_difference_per_year"] == pytest.approx(10 ** 0.3, rel=0.1)
-    assert fits.significant(r["interaction_p"], 0.9) and fits.significant(r["selection_p"], 0.9)
-    assert fits.test_sentence(r, 0.9).startswith("supported")
+    assert compare.significant(r["interaction_p"], 0.9) and compare.significant(r["selection_p"], 0.9)
+    assert trendtext.test_sentence(r, 0.9).startswith("supported")
 
 
 def test_joules_trend_carries_the_hardware_uncertainty():
@@ -181,17 +183,17 @@ def test_joules_trend_carries_the_hardware_uncertainty():
 
 def test_one_level_for_intervals_and_tests():
     # a two-sided p of 0.07 rejects at the 90 % level and not at 95 %; the book's default level is 0.9
-    assert fits.significant(0.07, 0.9) and not fits.significant(0.07, 0.95)
-    assert not fits.significant(float("nan"), 0.9)
+    assert compare.significant(0.07, 0.9) and not compare.significant(0.07, 0.95)
+    assert not compare.significant(float("nan"), 0.9)
     for bad in (0.0, 1.0, 1.5, float("nan"), float("inf")):
         with pytest.raises(ValueError, match="level"):
-            fits.significant(0.01, bad)
+            compare.significant(0.01, bad)
     # by hand: slopes 0.3 +- 0.1 and 0.0 +- 0.1 (log10/yr): z = 0.3 / sqrt(0.02) = 2.1213, p = 0.0339
     a = fits.Trend.__new__(fits.Trend)
     b = fits.Trend.__new__(fits.Trend)
     object.__setattr__(a, "slope", 0.3), object.__setattr__(a, "slope_se", 0.1)
     object.__setattr__(b, "slope", 0.0), object.__setattr__(b, "slope_se", 0.1)
-    diff, p = fits.difference_p(a, b)
+    diff, p = compare.difference_p(a, b)
     assert diff == pytest.approx(0.3) and p == pytest.approx(0.03389, abs=1e-4)
 
 
@@ -201,14 +203,14 @@ def test_doubling_time_only_where_the_interval_excludes_no_growth():
     flat = fits.fit_exponential(dates, np.array([1, 1.3, 0.8, 1.1, 0.9, 1.05]), level=0.9, resamples=0)
     lo, hi = flat.growth_interval
     assert lo < 1 < hi
-    assert "doubling" not in fits.describe(flat) and "halving" not in fits.describe(flat)
+    assert "doubling" not in trendtext.describe(flat) and "halving" not in trendtext.describe(flat)
     row = fits.summary({"flat": flat})
     assert math.isnan(row["doubling_years"].iloc[0])
-    assert fits.doubling_cells(row) == ["none: includes no growth"]
+    assert trendtext.doubling_cells(row) == ["none: includes no growth"]
     # exact halving each year, by hand: halving every 1.0 years, interval 1.0-1.0
     half = fits.fit_exponential(dates, 0.5 ** np.arange(6), level=0.9, resamples=0)
-    assert "halving every 1.0 years (1.0–1.0)" in fits.describe(half)
-    assert fits.doubling_cells(fits.summary({"half": half})) == ["halving 1.0 years (1.0–1.0)"]
+    assert "halving every 1.0 years (1.0–1.0)" in trendtext.describe(half)
+    assert trendtext.doubling_cells(fits.summary({"half": half})) == ["halving 1.0 years (1.0–1.0)"]
 
 
 def test_a_thin_trend_never_answers_the_energy_question():
@@ -217,10 +219,10 @@ def test_a_thin_trend_never_answers_the_energy_question():
     dates = pd.to_datetime([f"{y}-01-01" for y in range(2017, 2021)])
     thin = fits.fit_exponential(dates, 10.0 ** np.arange(4) * np.array([1, 1.01, 0.99, 1]), level=0.9)
     assert thin.thin and thin.slope_low > 0
-    assert fits.energy_verdict(thin).startswith("unclear")
+    assert trendtext.energy_verdict(thin).startswith("unclear")
     many = pd.to_datetime([f"{y}-01-01" for y in range(2010, 2020)])
     grows = fits.fit_exponential(many, 2.0 ** np.arange(10) * np.tile([1, 1.01], 5), level=0.9)
-    assert fits.energy_verdict(grows) == "no: Joules grow"
+    assert trendtext.energy_verdict(grows) == "no: Joules grow"
 
 
 def test_bootstrap_resamples_release_dates_not_rows():
@@ -238,7 +240,7 @@ def test_bootstrap_resamples_release_dates_not_rows():
     assert width(naive) < 0.85 * width(once)
     # seven release dates: no bootstrap, and the description says why
     few = fits.fit_exponential(dates[:7], values[:7], level=0.9)
-    assert few.n_boot == 0 and few.clusters == 7 and "no bootstrap: 7 release dates" in fits.describe(few)
+    assert few.n_boot == 0 and few.clusters == 7 and "no bootstrap: 7 release dates" in trendtext.describe(few)
 
 
 def test_prediction_band_by_hand():
@@ -277,7 +279,7 @@ def test_interaction_p_value_is_the_pooled_two_slope_t_test():
     s2 = (sse0 + sse1) / df
     t_stat = (b1 - b0) / math.sqrt(s2 * (1 / sxx0 + 1 / sxx1))
     p_hand = 2 * stats.t.sf(abs(t_stat), df)
-    diff, p = fits.interaction_test(np.r_[t0, t1], np.r_[y0, y1], np.r_[np.zeros(6), np.ones(5)])
+    diff, p = compare.interaction_test(np.r_[t0, t1], np.r_[y0, y1], np.r_[np.zeros(6), np.ones(5)])
     assert diff == pytest.approx(b1 - b0, rel=1e-9) and p == pytest.approx(p_hand, rel=1e-9)
 
 
@@ -310,11 +312,11 @@ def test_headline_says_the_rate_in_two_figures_and_only_what_the_intervals_allow
     dates = pd.date_range("2010-01-01", periods=12, freq="365D")
     wiggle = np.array([1.02, 0.98] * 6)
     up = fits.fit_exponential(dates, 2.0 ** np.arange(12) * wiggle)
-    assert fits.headline(up) == "grew ×2 a year"
-    assert fits.headline(up, verb="grow") == "grow ×2 a year"
+    assert trendtext.headline(up) == "grew ×2 a year"
+    assert trendtext.headline(up, verb="grow") == "grow ×2 a year"
     down = fits.fit_exponential(dates, 0.5 ** np.arange(12) * wiggle)
-    assert fits.headline(down) == "fell ×0.5 a year"
+    assert trendtext.headline(down) == "fell ×0.5 a year"
     flat = fits.fit_exponential(dates, 10 * np.array([1, 3, 0.4, 2, 0.5, 1, 2.5, 0.3, 1, 3, 0.5, 1]))
-    assert fits.headline(flat).startswith("showed no clear change (×")
+    assert trendtext.headline(flat).startswith("showed no clear change (×")
     few = fits.fit_exponential(dates[:3], [1.0, 2.1, 3.9])
-    assert fits.headline(few) == "showed no readable trend (3 points, too few or too scattered)"
+    assert trendtext.headline(few) == "showed no readable trend (3 points, too few or too scattered)"

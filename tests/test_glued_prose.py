@@ -8,8 +8,8 @@ to ×2.35"), a rate that grew or fell "×1", doubled, empty, back-to-back or cla
 that starts in lower case and spaces out of place. It is tested against the reviewer's strings (each must be
 flagged) and against good ones (none may be), then applied to
 
-* every sentence-making function of :mod:`infertrends.present.prose` and :func:`infertrends.core.fits.describe` /
-  :func:`~infertrends.core.fits.headline`, under edge-case data (0, 1, 2, many, equal before and after, thin trends,
+* every sentence-making function of :mod:`infertrends.present.prose` and :func:`infertrends.present.trendtext.describe` /
+  :func:`~infertrends.present.trendtext.headline`, under edge-case data (0, 1, 2, many, equal before and after, thin trends,
   intervals that include no growth, falling trends), by hypothesis and by explicit cases;
 * every glued text of the committed nbval references (``tests/references/*.ipynb``), named by chapter and key;
 * every paragraph of the chapters' prose with the references' glued values put in, for the rules that markup
@@ -35,6 +35,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import infertrends.core.fits as fits
+import infertrends.present.trendtext as trendtext
 import infertrends.present.prose as prose
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -360,8 +361,8 @@ def trends(draw):
 
 def _all_sentences(trend):
     # energy_verdict (not a text function of this change) says "1 points" at one point, where no fit exists
-    return [fits.describe(trend), fits.headline(trend), fits.headline(trend, verb="grow"),
-            fits.zero_growth_phrase(trend)] + ([fits.energy_verdict(trend)] if trend.n >= 3 else [])
+    return [trendtext.describe(trend), trendtext.headline(trend), trendtext.headline(trend, verb="grow"),
+            trendtext.zero_growth_phrase(trend)] + ([trendtext.energy_verdict(trend)] if trend.n >= 3 else [])
 
 
 @given(trends())
@@ -369,10 +370,10 @@ def _all_sentences(trend):
 def test_describe_and_headline_read_well_for_any_trend(trend):
     for text in _all_sentences(trend):
         clean(text)
-    head = fits.headline(trend)
+    head = trendtext.headline(trend)
     if trend.thin:
         assert "no readable trend" in head
-    elif fits.zero_growth_clause(trend) != "exclude":
+    elif trendtext.zero_growth_clause(trend) != "exclude":
         assert "no clear change" in head
     else:
         assert head.startswith("grew" if trend.slope > 0 else "fell")
@@ -409,7 +410,7 @@ def test_describe_and_headline_read_well_for_fitted_edge_cases(case):
 
 @pytest.mark.parametrize("n, clusters", [(1, 1), (2, 2), (3, 1), (4, 7)])
 def test_describe_counts_points_and_dates_in_the_singular(n, clusters):
-    text = fits.describe(_trend(0.1, 0.5, n, clusters=clusters))
+    text = trendtext.describe(_trend(0.1, 0.5, n, clusters=clusters))
     clean(text)
     assert ("1 point," in text) == (n == 1) and ("1 release date," in text) == (clusters == 1)
 
@@ -417,7 +418,7 @@ def test_describe_counts_points_and_dates_in_the_singular(n, clusters):
 @pytest.mark.parametrize("growth", [1.004, 0.996, 1.0004])
 def test_headline_never_says_a_change_of_x1(growth):
     slope = math.log10(growth)
-    text = clean(fits.headline(_trend(slope, abs(slope) / 100, 50)))
+    text = clean(trendtext.headline(_trend(slope, abs(slope) / 100, 50)))
     assert "×1 " not in text and text.startswith(("grew", "fell"))
 
 
@@ -425,7 +426,7 @@ def test_headline_never_says_a_change_of_x1(growth):
 def test_the_selection_sentence_reads_well_at_zero_and_one(at_least):
     r = dict(interaction_p=0.2, slope_difference_per_year=1.1, random_at_least=at_least, n_random=10_000,
              selection_p=(1 + at_least) / 10_001, random_median_per_year=1.3, rule="best-of-year")
-    clean(fits.test_sentence(r, 0.9))
+    clean(trendtext.test_sentence(r, 0.9))
 
 
 # -- the committed references ------------------------------------------------------------------------------------

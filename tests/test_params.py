@@ -11,6 +11,7 @@ import pytest
 
 import infertrends.book.build as build
 import infertrends.book.params as params
+import infertrends.core.parameter as parameter
 
 
 def test_defaults_pass():
@@ -28,13 +29,13 @@ def test_defaults_pass():
     ({"flops_per_multiply_add": None}, "parameter 'flops_per_multiply_add' must be one of 1, 2, got None"),
 ])
 def test_bad_parameters_are_named(values, message):
-    with pytest.raises(params.ParameterError) as info:
+    with pytest.raises(parameter.ParameterError) as info:
         params.validate("flop-conventions", values)
     assert message in str(info.value)
 
 
 def test_unknown_chapter():
-    with pytest.raises(params.ParameterError, match="unknown chapter 'nope'"):
+    with pytest.raises(parameter.ParameterError, match="unknown chapter 'nope'"):
         params.validate("nope", {})
 
 
@@ -86,7 +87,7 @@ def test_cli_rejects_unknown_parameter(tmp_path):
 
 
 def test_notebook_check_rejects_bad_values():
-    with pytest.raises(params.ParameterError, match="'crops'"):
+    with pytest.raises(parameter.ParameterError, match="'crops'"):
         params.check("flop-conventions", {**params.defaults("flop-conventions"), "crops": 2})
 
 
@@ -106,7 +107,7 @@ def test_cli_text_parameters_stay_text():
      "parameter 'gpu' ('A100') has no fp32 point"),
 ])
 def test_impossible_values_and_pairs_are_refused_before_running(chapter, values, message):
-    with pytest.raises(params.ParameterError) as info:
+    with pytest.raises(parameter.ParameterError) as info:
         params.validate(chapter, values)
     assert message in str(info.value) and "\n" not in str(info.value)
 

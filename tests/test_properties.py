@@ -20,6 +20,7 @@ import infertrends.book.cli as cli
 import infertrends.data as data
 import infertrends.book.outputs as outputs
 import infertrends.book.params as params
+import infertrends.core.parameter as parameter
 from infertrends.data.schema import DataError, read_table
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
@@ -85,7 +86,7 @@ def test_chapter_parameters_are_accepted_or_refused_in_one_line(chapter, data_):
                                 max_size=3))
     try:
         checked = params.validate(chapter, params.parse_cli(chapter, [list(p) for p in pairs]))
-    except params.ParameterError as err:
+    except parameter.ParameterError as err:
         assert "\n" not in str(err) and str(err)
         return
     for value in checked.values():  # what a kernel would receive: never a non-finite number

@@ -28,16 +28,17 @@ def test_zero_growth_phrase_stands_on_its_own():
     import math
 
     import infertrends.core.fits as fits
+    import infertrends.present.trendtext as trendtext
 
     base = dict(intercept=0.0, slope=0.1, slope_se=0.05, n=10, r2=0.5, level=0.9)
     agree = fits.Trend(slope_low=0.02, slope_high=0.18, boot_low=0.03, boot_high=0.17, n_boot=100, **base)
     split = fits.Trend(slope_low=0.02, slope_high=0.18, boot_low=-0.01, boot_high=0.2, n_boot=100, **base)
     none = fits.Trend(slope_low=-0.02, slope_high=0.18, boot_low=math.nan, boot_high=math.nan, n_boot=0, **base)
-    assert fits.zero_growth_phrase(agree) == "both intervals exclude no growth"
-    assert fits.zero_growth_phrase(split) == "the OLS interval excludes no growth, the bootstrap interval does not"
-    assert fits.zero_growth_phrase(none) == "the interval includes no growth"
+    assert trendtext.zero_growth_phrase(agree) == "both intervals exclude no growth"
+    assert trendtext.zero_growth_phrase(split) == "the OLS interval excludes no growth, the bootstrap interval does not"
+    assert trendtext.zero_growth_phrase(none) == "the interval includes no growth"
     for t in (agree, split, none):
-        assert "(" not in fits.zero_growth_phrase(t) and "disagree" not in fits.zero_growth_phrase(t)
+        assert "(" not in trendtext.zero_growth_phrase(t) and "disagree" not in trendtext.zero_growth_phrase(t)
 
 
 def test_a_change_that_is_none_at_the_printed_digits_is_said_so():
@@ -103,18 +104,19 @@ def test_describe_and_headline_agree_in_number_and_never_say_x1():
     import math
 
     import infertrends.core.fits as fits
+    import infertrends.present.trendtext as trendtext
 
     thin = fits.Trend(intercept=0.0, slope=0.1, slope_se=0.5, n=1, r2=0.5, level=0.9, slope_low=-0.8,
                       slope_high=1.0, clusters=1)
-    assert "no bootstrap: 1 release date, too few to resample; 1 point, too thin to read" in fits.describe(thin)
-    assert fits.headline(thin) == "showed no readable trend (1 point, too few or too scattered)"
+    assert "no bootstrap: 1 release date, too few to resample; 1 point, too thin to read" in trendtext.describe(thin)
+    assert trendtext.headline(thin) == "showed no readable trend (1 point, too few or too scattered)"
     slope = math.log10(1.004)
     slow = fits.Trend(intercept=0.0, slope=slope, slope_se=slope / 100, n=50, r2=0.9, level=0.9,
                       slope_low=slope * 0.98, slope_high=slope * 1.02)
-    assert fits.headline(slow) == "grew ×1.004 a year"
+    assert trendtext.headline(slow) == "grew ×1.004 a year"
     flat = fits.Trend(intercept=0.0, slope=0.0, slope_se=math.nan, n=6, r2=math.nan, level=0.9, slope_low=math.nan,
                       slope_high=math.nan)
-    assert fits.describe(flat) == "×1.00/year (no 90% CI: the values do not vary)"
+    assert trendtext.describe(flat) == "×1.00/year (no 90% CI: the values do not vary)"
 
 
 @pytest.mark.parametrize("value, want", [

@@ -11,6 +11,7 @@ from typing import Any
 import infertrends.book.build as build
 import infertrends.book.outputs as outputs
 import infertrends.book.params as params
+import infertrends.core.parameter as parameter
 from infertrends.data.schema import DataError
 
 
@@ -26,17 +27,17 @@ def _jobs(text: str) -> int:
 
 
 def _param_text(text: str) -> list[list[str]]:
-    """``--params '-p crops 10 -p x y'`` as pairs; a malformed string is a :class:`params.ParameterError`."""
+    """``--params '-p crops 10 -p x y'`` as pairs; a malformed string is a :class:`parameter.ParameterError`."""
     import shlex
 
     try:
         words = shlex.split(text)
     except ValueError as err:
-        raise params.ParameterError(f"cannot read PARAMS {text!r}: {err}") from None
+        raise parameter.ParameterError(f"cannot read PARAMS {text!r}: {err}") from None
     pairs = []
     while words:
         if words[0] not in ("-p", "--param") or len(words) < 3:
-            raise params.ParameterError(f"PARAMS must be pairs '-p NAME VALUE', got {text!r}")
+            raise parameter.ParameterError(f"PARAMS must be pairs '-p NAME VALUE', got {text!r}")
         pairs.append(words[1:3])
         words = words[3:]
     return pairs
@@ -137,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(data_dictionary(spec) + "\n")
         elif args.command == "chapters":
             print("\n".join(build.chapters()))
-    except (params.ParameterError, build.BuildError, DataError, outputs.OutputError) as err:
+    except (parameter.ParameterError, build.BuildError, DataError, outputs.OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

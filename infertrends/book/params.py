@@ -3,85 +3,22 @@
 Each chapter has one cell tagged ``parameters`` whose assignments must equal the
 defaults declared here (a test checks it).  :func:`validate` runs before any
 computation: the command-line runner calls it before starting a kernel, and each
-chapter calls :func:`check` right after its parameters cell.
+chapter calls :func:`check` right after its parameters cell.  The energy chapter's
+assumptions are declared with the thesis's method (:data:`infertrends.thesis.method.BOUNDS`),
+and :func:`assumptions_from_params` turns that chapter's values into the method's
+:class:`~infertrends.thesis.method.Assumptions`.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import math
-from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
-
-class ParameterError(ValueError):
-    """A parameter is unknown, of the wrong type or out of range."""
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter a reader may change."""
-
-    name: str
-    default: Any
-    help: str
-    kind: type = float
-    choices: tuple[Any, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    allow_none: bool = False
-    choices_from: Callable[[], tuple[Any, ...]] | None = None  # choices read from the data when needed
-
-    def options(self) -> tuple[Any, ...]:
-        """The allowed values, if the parameter has a closed set."""
-        return tuple(self.choices_from()) if self.choices_from else self.choices
-
-    def allowed(self) -> str:
-        """Human-readable statement of the allowed values."""
-        if self.options():
-            text = "one of " + ", ".join(repr(c) for c in self.options())
-        else:
-            kind = {float: "a number", int: "an integer", str: "a string", bool: "true or false"}[self.kind]
-            bounds = []
-            if self.minimum is not None:
-                bounds.append(f">= {self.minimum:g}")
-            if self.maximum is not None:
-                bounds.append(f"<= {self.maximum:g}")
-            text = kind + (" " + " and ".join(bounds) if bounds else "")
-        return text + (" or None" if self.allow_none else "")
-
-    def coerce(self, value: Any) -> Any:
-        """Return ``value`` as this parameter's type, or raise :class:`ParameterError`."""
-        if value is None:
-            if self.allow_none:
-                return None
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got None")
-        if self.kind is bool:
-            ok = isinstance(value, bool)
-        elif self.kind is int:
-            # an integer in any spelling that is one: 100000, 1e5, 100000.0
-            if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-                value = int(value)
-            ok = isinstance(value, int) and not isinstance(value, bool)
-        elif self.kind is float:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-            value = float(value) if ok else value
-        else:
-            ok = isinstance(value, self.kind)
-        if ok and isinstance(value, float) and not math.isfinite(value):
-            raise ParameterError(f"parameter '{self.name}' must be a finite number ({self.allowed()}), got {value!r}")
-        if not ok:
-            raise ParameterError(
-                f"parameter '{self.name}' must be {self.allowed()}, got {value!r} ({type(value).__name__})"
-            )
-        if self.options() and value not in self.options():
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
-        if self.minimum is not None and value < self.minimum:
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
-        if self.maximum is not None and value > self.maximum:
-            raise ParameterError(f"parameter '{self.name}' must be {self.allowed()}, got {value!r}")
-        return value
+import infertrends.thesis.hardware as hardware
+import infertrends.thesis.method as method
+from infertrends.core.parameter import Param, ParameterError
+from infertrends.thesis.method import Assumptions
 
 
 def _gpu_names() -> tuple[str, ...]:
@@ -150,24 +87,16 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "energy": _spec(
-        Param("hardware_model", "trend", "hardware each model runs on: the GPU efficiency trend at its release "
-              "date (thesis), the most efficient GPU launched by then, or one named GPU", str,
-              choices=("trend", "best-gpu", "named-gpu")),
+        method.BOUNDS["hardware_model"],
         Param("gpu", "Tesla V100", "GPU for hardware_model='named-gpu' (a GPU of Table B.1)", str,
               choices_from=_gpu_names),
         Param("precision", "adapted", "peak rates used: FP32 plus mixed precision adapted with NGC speed-ups "
               "(thesis), FP32 only, or each GPU's theoretical tensor peak", str,
               choices=("adapted", "fp32", "tensor-peak")),
-        Param("utilisation", 1.0, "fraction of the peak chosen by `precision` that is achieved (thesis: 1); "
-              "published model-FLOPs utilisations (0.2-0.76, data/external_values.csv) are fractions of dense "
-              "tensor peaks, so they belong with precision 'tensor-peak'", float, minimum=0.01, maximum=1.0),
-        Param("power_fraction", 1.0, "average accelerator power as a fraction of its TDP (thesis: 1); measured "
-              "0.2-0.43 in LLM decode on an H200 (data/external_values.csv); a whole node's power fraction "
-              "already includes the host and does not belong here", float, minimum=0.05, maximum=1.5),
-        Param("host_overhead", 1.0, "node power over accelerator power (CPU, memory); 1.43-1.60 in Google's "
-              "Gemini serving (data/external_values.csv)", float, minimum=1.0, maximum=5.0),
-        Param("pue", 1.0, "data-centre power usage effectiveness; 1.10 (Google fleet 2023) to 1.58 (industry "
-              "average 2023) (data/external_values.csv)", float, minimum=1.0, maximum=3.0),
+        method.BOUNDS["utilisation"],
+        method.BOUNDS["power_fraction"],
+        method.BOUNDS["host_overhead"],
+        method.BOUNDS["pue"],
         Param("segments", "all", "hardware trend: GPU segments", str, choices=("all", "Server", "Desktop")),
         Param("exclude_fp32", "thesis", "hardware trend: FP32 rows left out (Table B.3's choice, or none)", str,
               choices=("thesis", "none")),
@@ -290,15 +219,33 @@ def _gpu_needs_named_gpu(v: Mapping[str, Any], given: Mapping[str, Any]) -> str 
 def _named_gpu_has_a_point(v: Mapping[str, Any], given: Mapping[str, Any]) -> str | None:
     if v["hardware_model"] != "named-gpu":
         return None
-    import infertrends.thesis.method as energy  # the data, loaded only for this rule
-
-    a = energy.assumptions_from_params(v)
+    a = assumptions_from_params(v)  # the data, loaded only for this rule
     for task in ("CV", "NLP"):
-        gpus = set(energy._points(task, a)["gpu"])
+        gpus = set(method._points(task, a)["gpu"])
         if a.gpu not in gpus:
             return (f"parameter 'gpu' ({a.gpu!r}) has no {a.precision} point for {task} models with these "
                     f"segments and exclusions; GPUs that do: {', '.join(sorted(gpus))}")
     return None
+
+
+#: Energy-chapter parameters that are fields of :class:`Assumptions` under another name.
+PARAM_FIELDS = {"hardware_model": "hardware"}
+
+
+def assumptions_from_params(params: Mapping[str, Any]) -> Assumptions:
+    """:class:`Assumptions` from energy-chapter parameter values (the others keep the thesis's)."""
+    fields = {f for f in Assumptions.__dataclass_fields__}
+    kwargs: dict[str, Any] = {}
+    for name, value in params.items():
+        field = PARAM_FIELDS.get(name, name)
+        if name == "segments":
+            kwargs["segments"] = hardware.segments_param(value)
+        elif name == "exclude_fp32":
+            kwargs["exclude_fp32"] = bool(hardware.excluded_param(value))
+        elif field in fields:
+            kwargs[field] = value
+    return Assumptions(**kwargs)
+
 
 
 #: Rules across parameters, checked before any kernel starts: each returns a one-line problem or None.

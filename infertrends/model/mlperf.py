@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import infertrends.thesis.constants as C
 import infertrends.data as data
 import infertrends.thesis.extension as extension
 import infertrends.core.fits as fits
@@ -103,7 +102,7 @@ def factor_text(x: float) -> str:
 
 
 def pooled_trend(best: pd.DataFrame, suite: str, level: float = 0.9, resamples: int = 2000,
-                 seed: int = C.BOOTSTRAP_SEED) -> dict[str, Any]:
+                 seed: int = fits.BOOTSTRAP_SEED) -> dict[str, Any]:
     """One yearly change of the lowest Joules per unit over every frontier of ``suite`` that spans
     :data:`MIN_ROUNDS` rounds: OLS of log10(J) on the release date with one level per frontier (benchmark,
     scenario, unit) and a common slope. Its interval resamples whole benchmarks (a benchmark's Offline and

@@ -129,7 +129,7 @@ def key_columns(df: pd.DataFrame, key: Sequence[str | int] | None) -> str:
 
 def show_trends(summary: pd.DataFrame, name: str, caption: str) -> Markdown:
     """A table of trends from :func:`infertrends.core.fits.summary`: readable on the page, complete in the CSV."""
-    from infertrends.core.fits import display_summary
+    from infertrends.present.trendtext import display_summary
 
     shown, formats = display_summary(summary)
     key = [c for c in shown.columns if c == "×/year" or str(c).startswith("Doubling")]

@@ -44,14 +44,6 @@ def glue_figure(name: str, chart: Any, finding: str | None = None) -> None:
     glue(name, finish(chart, finding or TITLES[name]), display=False)
 
 
-def glue_trends(trends: dict[str, Any]) -> None:
-    """Glue the one-line description of each trend (:func:`infertrends.core.fits.describe`) under its key."""
-    from infertrends.core.fits import describe
-
-    for name, trend in trends.items():
-        glue_text(name, describe(trend))
-
-
 def glue_count(name: str, value: float, singular: str, plural: str, fmt: str = "g") -> None:
     """Glue a count with its noun in the right number: "1 forward pass", "10 forward passes"."""
     glue_text(name, count_phrase(value, singular, plural, fmt))
@@ -133,7 +125,6 @@ def change(what: str, before: float, after: float, fmt: str = ".2f", prefix: str
     to ×2.40 a year" or "leaves <what> at ×2.35 a year"."""
     a, b = (f"{prefix}{numbers.fmt(v, fmt)}" for v in (before, after))
     return f"leaves {what} at {a}{suffix}" if a == b else f"moves {what} from {a} to {b}{suffix}"
-
 
 
 def both(first: str, a: str, second: str, b: str, tail: str = "") -> str:

@@ -29,9 +29,3 @@ TEN_CROP_PASSES: Final[int] = 10
 HUMAN_KCAL_PER_DAY: Final[float] = 2000.0
 #: Total energy use per person in the USA in 2019 (thesis section 5.3, citing [49]), kWh/year.
 USA_KWH_PER_PERSON_YEAR_2019: Final[float] = 79_897.0
-
-# --- Statistics (the book's own choices, not the thesis's) --------------------------
-#: Bootstrap resamples per trend (issue 4 asks for at least 10,000).
-BOOTSTRAP_RESAMPLES: Final[int] = 10_000
-#: Seed of every bootstrap, so the same inputs give the same intervals.
-BOOTSTRAP_SEED: Final[int] = 20210912  # arXiv v1 date of the thesis's paper

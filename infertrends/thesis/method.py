@@ -7,7 +7,6 @@ hardware trend's GFLOPS/W (= GFLOPs/J) at the model's release date (Eq. 5.1, 5.2
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -18,6 +17,7 @@ import infertrends.core.fits as fits
 import infertrends.thesis.hardware as hardware
 import infertrends.thesis.scaling as scaling
 import infertrends.core.units as units
+from infertrends.core.parameter import Param
 
 
 def joules(gflops: pd.Series | np.ndarray, gflops_per_watt: pd.Series | np.ndarray) -> np.ndarray:
@@ -58,6 +58,24 @@ def models_with_joules(task: str, hardware_trend: fits.Trend, estimates: str = "
 
 HARDWARE_MODELS = ("trend", "best-gpu", "named-gpu")
 
+#: The bounds of the assumptions a reader may change, declared once: :class:`Assumptions` checks its values
+#: against them, and the energy chapter's parameters (:mod:`infertrends.book.params`) are these.
+BOUNDS: dict[str, Param] = {p.name: p for p in (
+    Param("hardware_model", "trend", "hardware each model runs on: the GPU efficiency trend at its release "
+          "date (thesis), the most efficient GPU launched by then, or one named GPU", str,
+          choices=("trend", "best-gpu", "named-gpu")),
+    Param("utilisation", 1.0, "fraction of the peak chosen by `precision` that is achieved (thesis: 1); "
+          "published model-FLOPs utilisations (0.2-0.76, data/external_values.csv) are fractions of dense "
+          "tensor peaks, so they belong with precision 'tensor-peak'", float, minimum=0.01, maximum=1.0),
+    Param("power_fraction", 1.0, "average accelerator power as a fraction of its TDP (thesis: 1); measured "
+          "0.2-0.43 in LLM decode on an H200 (data/external_values.csv); a whole node's power fraction "
+          "already includes the host and does not belong here", float, minimum=0.05, maximum=1.5),
+    Param("host_overhead", 1.0, "node power over accelerator power (CPU, memory); 1.43-1.60 in Google's "
+          "Gemini serving (data/external_values.csv)", float, minimum=1.0, maximum=5.0),
+    Param("pue", 1.0, "data-centre power usage effectiveness; 1.10 (Google fleet 2023) to 1.58 (industry "
+          "average 2023) (data/external_values.csv)", float, minimum=1.0, maximum=3.0),
+)}
+
 
 @dataclass(frozen=True)
 class Assumptions:
@@ -83,36 +101,14 @@ class Assumptions:
     exclude_fp32: bool = True  # leave out the FP32 rows Table B.3 leaves out (P100, A100, A30)
 
     def __post_init__(self) -> None:
-        import infertrends.book.params as params  # the energy chapter's parameter spec holds the one set of bounds
-
-        spec = params.spec("energy")
-        spec["hardware_model"].coerce(self.hardware)
+        BOUNDS["hardware_model"].coerce(self.hardware)
         for name in ("utilisation", "power_fraction", "host_overhead", "pue"):
-            spec[name].coerce(getattr(self, name))
+            BOUNDS[name].coerce(getattr(self, name))
 
     @property
     def multiplier(self) -> float:
         """Factor on the thesis's Joules from the operating assumptions."""
         return self.power_fraction / self.utilisation * self.host_overhead * self.pue
-
-
-#: Energy-chapter parameters that are fields of :class:`Assumptions` under another name.
-PARAM_FIELDS = {"hardware_model": "hardware"}
-
-
-def assumptions_from_params(params: Mapping[str, Any]) -> Assumptions:
-    """:class:`Assumptions` from energy-chapter parameter values (the others keep the thesis's)."""
-    fields = {f for f in Assumptions.__dataclass_fields__}
-    kwargs: dict[str, Any] = {}
-    for name, value in params.items():
-        field = PARAM_FIELDS.get(name, name)
-        if name == "segments":
-            kwargs["segments"] = hardware.segments_param(value)
-        elif name == "exclude_fp32":
-            kwargs["exclude_fp32"] = bool(hardware.excluded_param(value))
-        elif field in fields:
-            kwargs[field] = value
-    return Assumptions(**kwargs)
 
 
 def _points(task: str, a: Assumptions) -> pd.DataFrame:

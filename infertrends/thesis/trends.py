@@ -6,6 +6,8 @@ import pandas as pd
 
 import infertrends.thesis.method as energy
 import infertrends.core.fits as fits
+import infertrends.core.compare as compare
+import infertrends.present.trendtext as trendtext
 import infertrends.thesis.hardware as hardware
 import infertrends.thesis.selection as selection
 
@@ -57,12 +59,12 @@ def thesis_claims(level: float = 0.9) -> pd.DataFrame:
         df = energy.models_with_joules(domain, hw[domain])
         rule, score, label = SOTA[domain]
         sota = selection.state_of_the_art(df, rule, score)
-        test = fits.growth_difference_test(df, sota, "gflops", rule)
+        test = compare.growth_difference_test(df, sota, "gflops", rule)
         for quantity, column in (("GFLOPs per forward pass", "gflops"), ("Joules per forward pass", "joules")):
             top = fits.fit_exponential(sota["release_date"], sota[column], resamples=0)
             every = fits.fit_exponential(df["release_date"], df[column], resamples=0)
             rows.append(dict(quantity=quantity, domain=domain, selection_rule=rule, sota_per_year=top.growth_per_year,
-                             all_per_year=every.growth_per_year, **test, sentence=fits.test_sentence(test, level)))
+                             all_per_year=every.growth_per_year, **test, sentence=trendtext.test_sentence(test, level)))
     return pd.DataFrame(rows)
 
 
