@@ -1,10 +1,10 @@
 """The data as a Frictionless data package: one Table Schema per CSV, generated from the book's schemas.
 
-``descriptor()`` writes what ``infertrends/data.py`` declares (types, units, required, keys, enums,
+``descriptor()`` writes what the tables' schemas declare (types, units, required, keys, enums,
 ranges, patterns, foreign keys) in the Data Package v2 vocabulary, so a reader can validate a
 download with standard tools (``frictionless validate datapackage.json``).  ``validate()`` runs the
 ``frictionless`` library over the data and reports each problem once as
-``file:line: column 'c': value 'v': problem``.  ``infertrends.data.validate_all`` runs it only after the
+``file:line: column 'c': value 'v': problem``.  ``infertrends.data.loaders.validate_all`` runs it only after the
 book's own reader (:mod:`infertrends.data.schema`) found every file clean, so it adds what needs several
 files (foreign keys); rules the vocabulary cannot express (no leading or trailing spaces, the exact
 column order, the plausibility bounds between cells and the latest date) stay in the schema module.

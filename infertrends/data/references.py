@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from infertrends.data import ROOT
+from infertrends.data.tables import ROOT
 
 BIB = ROOT / "book" / "references.bib"
 
@@ -112,7 +112,7 @@ _KEY = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 def external_label(key: str) -> str:
     """A reader's label for a row of ``data/external_values.csv`` (its key is for code and the CSV): the source's
     short title and its year, "Uptime Institute Intelligence Update 221, 2023", "Elsworth et al. 2025"."""
-    from infertrends.data import external
+    from infertrends.data.loaders import external
 
     row = external(key)
     title = re.split(r", |: | \(| - ", str(row["source_title"]), maxsplit=1)[0].strip()
@@ -124,7 +124,7 @@ def cite_external(text: object) -> str:
     """A "sources" text of keys of ``data/external_values.csv`` ("ctx (key_a, key_b); key_c (low)") as a reader
     reads it: each source once, as a Markdown link from its label (:func:`external_label`) to its URL, after the
     context the text gives it; parts without a key are kept as written."""
-    from infertrends.data import load
+    from infertrends.data.loaders import load
 
     table = load("external_values").set_index("key")
     out = []
