@@ -11,8 +11,10 @@ import numpy as np
 import pytest
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.thesis.method as energy
-import infertrends.model.estimate as estimate
+import infertrends.model.factors as factors
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -24,7 +26,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_thesis_is_the_special_case():
     """FLOPs over GFLOPS/W: AlexNet's 1.43 GFLOPs (Table A.3) on 10 GFLOPS/W is 0.143 J."""
     step = chain.Step(flops=1.43e9, bytes=0.0, units=1.0)
-    res = chain.run(step, chain.efficiency_point(10.0), chain.thesis_factors())
+    res = chain.run(step, accelerators.efficiency_point(10.0), chain.thesis_factors())
     assert res.joules == {"accelerator": pytest.approx(0.143), "node": pytest.approx(0.143),
                           "facility": pytest.approx(0.143)}
     assert energy.joules(np.array([1.43]), np.array([10.0]))[0] == pytest.approx(0.143)
@@ -61,9 +63,9 @@ def test_power_follows_activity():
 def test_kv_cache_of_known_architectures():
     """Llama 3.1 70B: 80 layers x 8 KV heads x 128 x (K, V) x 2 bytes = 327,680 bytes per token in BF16;
     DeepSeek-V3's latent attention caches 576 elements per layer: 61 x 576 x 2 bytes."""
-    assert chain.llm("Llama 3.1 70B").kv_bytes_per_token("bf16") == 80 * 8 * 128 * 2 * 2
-    assert chain.llm("DeepSeek-V3").kv_bytes_per_token("bf16") == 61 * 576 * 2
-    assert chain.llm("GPT-3 175B").kv_bytes_per_token("fp8") == 96 * 96 * 128 * 2 * 1
+    assert workloads.llm("Llama 3.1 70B").kv_bytes_per_token("bf16") == 80 * 8 * 128 * 2 * 2
+    assert workloads.llm("DeepSeek-V3").kv_bytes_per_token("bf16") == 61 * 576 * 2
+    assert workloads.llm("GPT-3 175B").kv_bytes_per_token("fp8") == 96 * 96 * 128 * 2 * 1
 
 
 def test_kv_cache_of_hybrid_architectures():
@@ -71,26 +73,26 @@ def test_kv_cache_of_hybrid_architectures():
     Gated DeltaNet), 2 KV heads x 256: 10 x 2 x 256 x (K, V) x 2 bytes per token in BF16; Nemotron 3 Nano,
     6 GQA layers of 52 with 2 KV heads x 128. Attention FLOPs count the same layers: 4 x 10 x context x 16 x 256.
     DeepSeek-V3.2-Exp caches its latent (512 + 64) and the indexer's 128-element key: 61 x 704 elements."""
-    assert chain.llm("Qwen3.5-35B-A3B").kv_bytes_per_token("bf16") == 10 * 2 * 256 * 2 * 2
-    assert chain.llm("Nemotron 3 Nano 30B-A3B").kv_bytes_per_token("bf16") == 6 * 2 * 128 * 2 * 2
-    assert chain.llm("Qwen3.5-35B-A3B").attention_flops(1000) == 4 * 10 * 1000 * 16 * 256
-    assert chain.llm("DeepSeek-V3.2-Exp").kv_bytes_per_token("fp8") == 61 * (512 + 64 + 128)
+    assert workloads.llm("Qwen3.5-35B-A3B").kv_bytes_per_token("bf16") == 10 * 2 * 256 * 2 * 2
+    assert workloads.llm("Nemotron 3 Nano 30B-A3B").kv_bytes_per_token("bf16") == 6 * 2 * 128 * 2 * 2
+    assert workloads.llm("Qwen3.5-35B-A3B").attention_flops(1000) == 4 * 10 * 1000 * 16 * 256
+    assert workloads.llm("DeepSeek-V3.2-Exp").kv_bytes_per_token("fp8") == 61 * (512 + 64 + 128)
 
 
 def test_default_architecture_ignores_hybrids():
     """The layer fit for models without an architecture uses transformers only: adding a hybrid's 88 layers
     (Nemotron 3 Super, 8 of them attention) must not change it."""
-    arch = chain.llm_architectures()
+    arch = workloads.llm_architectures()
     assert "Nemotron 3 Super 120B-A12B" in set(arch["model"])
     full = arch.dropna(subset=["n_layers", "params_billions", "attention_width"])
     plain = full[full["n_attention_layers"].isna()]
     x = np.log(plain["params_billions"].astype(float))
     slope, _ = np.polyfit(x, np.log(plain["n_layers"].astype(float)), 1)
-    assert chain._architecture_fit()[0] == pytest.approx(slope)
+    assert workloads._architecture_fit()[0] == pytest.approx(slope)
 
 
 def test_mixture_of_experts_weights_touched():
-    m = chain.LLM(params_billions=46.7, active_params_billions=12.9)
+    m = workloads.LLM(params_billions=46.7, active_params_billions=12.9)
     assert m.weight_bytes_touched("bf16", 1) == pytest.approx(12.9e9 * 2)
     assert m.weight_bytes_touched("bf16", 10_000) == pytest.approx(46.7e9 * 2)
     two = 46.7e9 * (1 - (1 - 12.9 / 46.7) ** 2) * 2
@@ -100,14 +102,14 @@ def test_mixture_of_experts_weights_touched():
 def test_largest_batch_by_hand():
     """Llama 3.1 70B in BF16 on 2 H100 (160 GB): 140 GB of weights leave 20 GB for 1,000-token contexts
     of 327,680 bytes a token: 61 sequences."""
-    hw = chain.hardware("NVIDIA H100 SXM", "bf16", count=2)
-    assert chain.max_batch(chain.llm("Llama 3.1 70B"), hw, "bf16", 1000) == int(20e9 // (1000 * 327_680))
+    hw = accelerators.hardware("NVIDIA H100 SXM", "bf16", count=2)
+    assert workloads.max_batch(workloads.llm("Llama 3.1 70B"), hw, "bf16", 1000) == int(20e9 // (1000 * 327_680))
 
 
 def test_accelerator_peaks_are_dense():
     """NVIDIA prints the H100 SXM's BF16 tensor peak as 1,979 TFLOPS with sparsity; the dense peak is half."""
-    assert chain.hardware("NVIDIA H100 SXM", "bf16").peak_tflops == pytest.approx(1979 / 2, rel=1e-3)
-    assert chain.hardware("A100", "fp16").peak_tflops == 312.0  # Table B.1
+    assert accelerators.hardware("NVIDIA H100 SXM", "bf16").peak_tflops == pytest.approx(1979 / 2, rel=1e-3)
+    assert accelerators.hardware("A100", "fp16").peak_tflops == 312.0  # Table B.1
 
 
 # --- boundaries and baselines -------------------------------------------------------------------
@@ -232,7 +234,7 @@ def test_estimate_needs_the_workloads_inputs():
 
 def test_default_architecture_is_close_to_a_known_model():
     """Without flags, a 70B model gets layers near Llama 3.1 70B's 80 and a GQA-sized KV cache."""
-    d = chain.default_architecture(70.0)
+    d = workloads.default_architecture(70.0)
     assert 50 <= d.n_layers <= 110
     assert d.kv_elements_per_layer == pytest.approx(2 * 8 * 128)  # the median model uses 8 KV heads of 128
     assert math.isfinite(d.attention_width)
@@ -248,7 +250,7 @@ def test_scenarios_use_sourced_values_at_their_boundaries():
     assert (cnn["bound"] != "").all()
     decode = c[(c["workload"] == "llm-decode") & (c["scenario"] == "datacenter-typical")]
     assert (decode["bound"] == "memory").all()
-    assert estimate.factors("bf16").pue == 1.58
+    assert factors.factors("bf16").pue == 1.58
 
 
 def test_energy_chapter_arithmetic_is_the_chains_compute_side():
@@ -263,11 +265,11 @@ def test_energy_chapter_arithmetic_is_the_chains_compute_side():
     for g, eff, j in zip(cv["gflops"], book["gflops_per_watt"], book["joules"]):
         step = chain.Step(flops=g * 1e9, bytes=0.0, units=1.0)
         f = chain.Factors(compute_fraction=0.4, power_fraction=0.7, host_overhead=1.3, pue=1.2, roofline=False)
-        assert chain.run(step, chain.efficiency_point(eff), f).joules["facility"] == pytest.approx(j, rel=1e-12)
+        assert chain.run(step, accelerators.efficiency_point(eff), f).joules["facility"] == pytest.approx(j, rel=1e-12)
     thesis = energy.joules(cv["gflops"], book["gflops_per_watt"])
     for g, eff, j in zip(cv["gflops"], book["gflops_per_watt"], thesis):
         step = chain.Step(flops=g * 1e9, bytes=0.0, units=1.0)
-        assert chain.run(step, chain.efficiency_point(eff), chain.thesis_factors()).joules["accelerator"] == \
+        assert chain.run(step, accelerators.efficiency_point(eff), chain.thesis_factors()).joules["accelerator"] == \
             pytest.approx(j, rel=1e-12)
     assert isinstance(book, pd.DataFrame)
 
@@ -313,13 +315,15 @@ def test_seconds_of_a_query_add_up_its_tokens():
     """llm-query: the seconds of one query are its input tokens' prefill seconds plus its output tokens'
     decode seconds (they used to add one token of each)."""
     import infertrends.model.chain as chain
+    import infertrends.model.accelerators as accelerators
     import infertrends.model.estimate as estimate
+    import infertrends.model.factors as factors
 
     r = estimate.Request(workload="llm-query", accelerator="NVIDIA H100 SXM", count=4, precision="bf16", batch=32,
                          boundary="node", params_billions=70, input_tokens=500, output_tokens=400, tensor_parallel=4)
     out = estimate.estimate(r)
-    hw = chain.hardware(r.accelerator, r.precision, r.count)
-    f = estimate.default_factors(r.precision, r.boundary, r.accelerator)
+    hw = accelerators.hardware(r.accelerator, r.precision, r.count)
+    f = factors.default_factors(r.precision, r.boundary, r.accelerator)
     (pre, n_pre), (dec, n_dec) = estimate.steps_for(estimate._model(r), r, out["batch_used"])
     want = n_pre * chain.run(pre, hw, f).seconds_per_unit + n_dec * chain.run(dec, hw, f).seconds_per_unit
     assert (n_pre, n_dec) == (500.0, 400.0)
@@ -422,13 +426,13 @@ def test_decode_adds_the_weight_gemms_and_the_attention_by_hand():
     one H100 SXM (989.5 TFLOPS dense BF16, 3,350 GB/s), f_c 0.47, f_m 0.6: the weight GEMMs (2 x 70e9 FLOPs per
     sequence, 140 GB read) and the attention (4 x 80 x 1,000 x 8,192 FLOPs per sequence, its 1,000 x 80 x 2,048 x 2
     bytes of KV cache) are two kernels, each its own roofline, their times added."""
-    hw = chain.hardware("NVIDIA H100 SXM", "bf16")
+    hw = accelerators.hardware("NVIDIA H100 SXM", "bf16")
     assert (hw.peak_tflops, hw.bandwidth_gb_s) == (989.5, 3350)
-    m = chain.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
+    m = workloads.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
     compute, feed = 0.47 * 989.5e12, 0.6 * 3350e9
     gemm = max(256 * 2 * 70e9 / compute, 140e9 / feed)
     attention = max(256 * 4 * 80 * 1000 * 8192 / compute, 256 * 1000 * 80 * 2048 * 2 / feed)
-    res = chain.run(chain.step_decode(m, "bf16", 256, 1000), hw, chain.Factors(compute_fraction=0.47,
+    res = chain.run(workloads.step_decode(m, "bf16", 256, 1000), hw, chain.Factors(compute_fraction=0.47,
                                                                                  memory_fraction=0.6))
     assert res.seconds_per_unit * 256 == pytest.approx(gemm + attention, rel=1e-12)
     # one roofline over the whole step would have said less: the GEMMs are compute-bound, the attention is not
@@ -439,7 +443,7 @@ def test_decode_adds_the_weight_gemms_and_the_attention_by_hand():
 def test_capacities_printed_in_gib_are_decimal_gb_in_the_chain():
     # Google's TPU7x page prints 'HBM capacity per chip (GiB) | 192'; AWS prints Trainium3's '144 GiB';
     # NVIDIA's H100 SXM '80GB' stays 80. By hand: 192 x 2^30 / 10^9 = 206.158430208 GB.
-    t = chain.spec_table().set_index("accelerator")["memory_gb"]
+    t = accelerators.spec_table().set_index("accelerator")["memory_gb"]
     assert t["Google TPU v7 (Ironwood)"] == pytest.approx(206.158430208, rel=1e-12)
     assert t["AWS Trainium3"] == pytest.approx(154.618822656, rel=1e-12)
     assert t["NVIDIA H100 SXM"] == 80.0

@@ -8,9 +8,10 @@ to ×2.35"), a rate that grew or fell "×1", doubled, empty, back-to-back or cla
 that starts in lower case and spaces out of place. It is tested against the reviewer's strings (each must be
 flagged) and against good ones (none may be), then applied to
 
-* every sentence-making function of :mod:`infertrends.present.prose` and :func:`infertrends.present.trendtext.describe` /
-  :func:`~infertrends.present.trendtext.headline`, under edge-case data (0, 1, 2, many, equal before and after, thin trends,
-  intervals that include no growth, falling trends), by hypothesis and by explicit cases;
+* every sentence-making function of :mod:`infertrends.present.prose` and
+  :func:`infertrends.present.trendtext.describe` / :func:`~infertrends.present.trendtext.headline`, under edge-case
+  data (0, 1, 2, many, equal before and after, thin trends, intervals that include no growth, falling trends), by
+  hypothesis and by explicit cases;
 * every glued text of the committed nbval references (``tests/references/*.ipynb``), named by chapter and key;
 * every paragraph of the chapters' prose with the references' glued values put in, for the rules that markup
   cannot confuse (counts, zeros, unchanged values, doubled words).

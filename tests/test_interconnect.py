@@ -10,12 +10,13 @@ from dataclasses import replace
 
 import pytest
 
-import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.model.estimate as estimate
 import infertrends.model.interconnect as interconnect
 
 #: A Llama-2-70B-like model: 80 layers, hidden width 8,192, 8 KV heads of 128.
-LLAMA70 = chain.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
+LLAMA70 = workloads.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
 
 
 def allreduces_by_hand(tokens: int) -> float:
@@ -43,7 +44,7 @@ def test_the_all_reduces_lengthen_the_step_by_their_time():
                          boundary="accelerator", params_billions=70, input_tokens=1000, output_tokens=300,
                          tensor_parallel=8)
     named = estimate.estimate(r, LLAMA70, spread=False)
-    hw = chain.hardware("NVIDIA H100 SXM", "fp8")
+    hw = accelerators.hardware("NVIDIA H100 SXM", "fp8")
     custom = estimate.estimate(replace(r, accelerator="custom", peak_tflops=hw.peak_tflops,
                                        bandwidth_gb_s=hw.bandwidth_gb_s, memory_gb=hw.memory_gb,
                                        tdp_watts=hw.tdp_watts, idle_watts=hw.idle_watts), LLAMA70, spread=False)

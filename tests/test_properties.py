@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import infertrends.model.chain as chain
+import infertrends.model.accelerators as accelerators
 import infertrends.book.cli as cli
 import infertrends.data as data
 import infertrends.book.outputs as outputs
@@ -54,7 +55,8 @@ OPTIONS = ["--gflops", "--params-billions", "--active-params-billions", "--input
 @st.composite
 def estimate_args(draw) -> list[str]:
     argv = ["estimate", "--workload", draw(st.sampled_from(chain.WORKLOADS)),
-            "--accelerator", draw(st.sampled_from([*chain.accelerator_names()[:6], "custom", "H100 SXM", "nope"])),
+            "--accelerator",
+            draw(st.sampled_from([*accelerators.accelerator_names()[:6], "custom", "H100 SXM", "nope"])),
             "--precision", draw(st.sampled_from(chain.PRECISIONS)),
             "--boundary", draw(st.sampled_from(chain.BOUNDARIES)),
             "--method", draw(st.sampled_from(["sourced", "calibrated"]))]

@@ -270,10 +270,11 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
 
     import infertrends.model.calibrated as calibrated
     import infertrends.model.chain as chain
+    import infertrends.model.accelerators as accelerators
     import infertrends.model.estimate as estimate
 
     if args.list_accelerators:
-        print("\n".join(chain.accelerator_names()))
+        print("\n".join(accelerators.accelerator_names()))
         return 0
     missing = [o for o in ("workload", "accelerator", "precision", "boundary") if getattr(args, o) is None]
     if missing:

@@ -3,8 +3,8 @@
 A release date in 2099, 1e21 GFLOPs per image or a PUE of 1580 parse as a date and as numbers, yet
 each would turn a chart or a chain of factors upside down.  Each bound is declared here once, with
 its reason, and attached to a schema in :mod:`infertrends.data`: the earliest plausible dates as
-``Column.earliest``, the rest as :class:`~infertrends.data.schema.RowRule` s.  :func:`infertrends.data.schema.read_table`
-checks them, so every loader and ``validate_all`` report a broken bound as
+``Column.earliest``, the rest as :class:`~infertrends.data.schema.RowRule` s.
+:func:`infertrends.data.schema.read_table` checks them, so every loader and ``validate_all`` report a broken bound as
 ``file:line: column 'c': value 'v': the bound: its reason``.
 """
 

@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.data as data
 
 #: Throughputs of ResNet-50 v1.5 in images per second (keys of external_values.csv): the accelerator
@@ -80,7 +82,7 @@ def fractions(precision: str) -> dict[str, float]:
     """The achieved fraction of the dense peak at ``precision`` of each inference measurement taken at it (BF16:
     the FP16 rows, over the BF16 peak)."""
     at = MEASURED_AT.get(precision, precision)
-    specs = chain.spec_table().set_index("accelerator")
+    specs = accelerators.spec_table().set_index("accelerator")
     peak = lambda acc: float(specs.loc[acc, chain.PEAK_QUANTITY[precision]]) * 1e12  # noqa: E731
     out = {}
     g = _resnet50_gflops()
@@ -89,7 +91,7 @@ def fractions(precision: str) -> dict[str, float]:
             out[key] = float(data.external(key)["value"]) * g * 1e9 / peak(acc)
     for key, (acc, prec) in PREFILL_LATENCIES.items():
         if prec == at:
-            flops = chain.step_prefill(chain.llm(LLAMA7B), prec, 1, PREFILL_TOKENS).flops
+            flops = workloads.step_prefill(workloads.llm(LLAMA7B), prec, 1, PREFILL_TOKENS).flops
             out[key] = flops / (float(data.external(key)["value"]) / 1e3) / peak(acc)
     return out
 
@@ -110,7 +112,7 @@ def eager_seconds_per_layer(kind: str) -> float:
     """Seconds per layer per step that eager PyTorch takes where its overhead binds: ``transformer`` (one token
     of Llama-7B decode at batch 1) or ``cnn`` (one ResNet-50 image at batch 1, the mean of V100 and T4)."""
     if kind == "transformer":
-        layers = chain.llm(LLAMA7B).n_layers
+        layers = workloads.llm(LLAMA7B).n_layers
         return 1.0 / (float(data.external(EAGER_TRANSFORMER_KEY)["value"]) * float(layers))
     if kind == "cnn":
         ms = np.mean([float(data.external(k)["value"]) for k in EAGER_CNN_KEYS])
@@ -121,7 +123,7 @@ def eager_seconds_per_layer(kind: str) -> float:
 def cap_exponents() -> dict[str, float]:
     """Per benchmark of ``data/mlperf/power_cap.csv``: ln(capped / default throughput) / ln(limit / TDP)."""
     pc = data.load_mlperf("mlperf_power_cap")
-    tdp = chain.spec_table().set_index("accelerator")["tdp_watts"]
+    tdp = accelerators.spec_table().set_index("accelerator")["tdp_watts"]
     out = {}
     for _, r in pc.iterrows():
         ratio = r["capped_samples_per_second"] / r["default_samples_per_second"]

@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
 import infertrends.model.estimate as estimate
+import infertrends.model.factors as factors
 import infertrends.model.mlperf as mlperf
 import infertrends.model.validation as validation
 
@@ -98,7 +100,7 @@ def idle_watts(hw: chain.Hardware, precision: str) -> float:
     """An idle accelerator's power: its own where sourced, else the sourced central idle share of its TDP."""
     if hw.idle_watts is not None:
         return float(hw.idle_watts)
-    return estimate.value_of("idle_fraction", "value", precision)[0] * hw.tdp_watts
+    return factors.value_of("idle_fraction", "value", precision)[0] * hw.tdp_watts
 
 
 def _pue(end: str) -> float:
@@ -107,7 +109,7 @@ def _pue(end: str) -> float:
 
 
 def _capped_seconds(r: estimate.Request, node_r: estimate.Request, base: dict[str, Any], hw: chain.Hardware,
-                    model: chain.LLM | None) -> float:
+                    model: workloads.LLM | None) -> float:
     """The chain's seconds per unit under ``r``'s power limit, as the calibrated node power sees it: the fitted
     node power treats busy accelerators as drawing in proportion to their TDP, so a compute-bound step under a
     limit below TDP takes (TDP / limit) ** a longer (the exponent of MLPerf's capped runs); a memory-bound step
@@ -120,7 +122,7 @@ def _capped_seconds(r: estimate.Request, node_r: estimate.Request, base: dict[st
     return float(free["seconds_per_unit"]) * (hw.tdp_watts / hw.power_cap_watts) ** hw.cap_exponent
 
 
-def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str, Any]:
+def calibrated(r: estimate.Request, model: workloads.LLM | None = None) -> dict[str, Any]:
     """The calibrated Joules per unit of ``r`` with its central 80 % interval; the chain with sourced factors
     alone under ``sourced_chain``; what the calibration was fitted on under ``calibration``."""
     node_r = replace(r, boundary="node" if r.boundary == "facility" else r.boundary)
@@ -180,7 +182,7 @@ def calibrated(r: estimate.Request, model: chain.LLM | None = None) -> dict[str,
                 "out_of_study": validated()}}
 
 
-def sourced(r: estimate.Request, model: chain.LLM | None = None) -> dict[str, Any]:
+def sourced(r: estimate.Request, model: workloads.LLM | None = None) -> dict[str, Any]:
     """The chain with its sourced factors alone: ``low`` and ``high`` span every corner of the sourced ranges
     (not a probability interval: ``interval`` is None)."""
     return {**estimate.estimate(r, model), "method": "sourced", "interval": None,

@@ -1,118 +1,27 @@
 """Joules for a reader's own case: a workload on named accelerators, through the one chain.
 
 :func:`estimate` is what ``python -m infertrends estimate`` prints.  The central estimate uses
-the central sourced factors (:func:`default_factors`); ``low`` and ``high`` are the least and
-most energy over every corner of the sourced ranges, with the accelerator's power following its
-activity in each corner (so a busier corner also draws more power).
+the central sourced factors (:func:`~infertrends.model.factors.default_factors`); ``low`` and ``high``
+are the least and most energy over every corner of the sourced ranges, with the accelerator's power
+following its activity in each corner (so a busier corner also draws more power).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
 import infertrends.model.achieved as achieved
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.data as data
 import infertrends.model.interconnect as interconnect
-
-#: Where each factor's central value and range come from (keys of ``data/external_values.csv``).
-#: (key, which column is the central value, low key/column, high key/column)
-FACTOR_SOURCES: dict[str, dict[str, tuple[str, str]]] = {
-    "compute_fraction": {"value": ("mfu_training_h100", "value"), "low": ("mfu_training_v100_gpt3", "value"),
-                         "high": ("mfu_inference_prefill_tpu", "value")},
-    "memory_fraction": {"value": ("mbu_decode_h100_databricks", "value"),
-                        "low": ("mbu_decode_a100_databricks", "value"),
-                        "high": ("mbu_decode_a100_gptfast_70b", "value")},
-    "idle_fraction": {"value": ("idle_fraction_gpu", "value"), "low": ("idle_fraction_gpu", "low"),
-                      "high": ("idle_fraction_gpu", "high")},
-    "host_overhead": {"value": ("host_overhead_gemini", "value"), "low": ("host_overhead_gemini", "low"),
-                      "high": ("host_overhead_gemini", "high")},
-    "pue": {"value": ("pue_industry_average", "value"), "low": ("pue_hyperscale", "value"),
-            "high": ("pue_industry_average", "high")},
-}
-
-
-#: The decode power each end of the memory-power calibration uses: (key, column) of external_values.
-MEMORY_POWER_SOURCES: dict[str, tuple[str, str]] = {
-    "value": ("power_fraction_decode_h200", "value"), "low": ("power_fraction_decode_h200", "low"),
-    "high": ("power_fraction_serving_h100_mlenergy", "value")}
-
-
-def memory_power(idle_fraction: float, memory_fraction: float, which: str = "value") -> float:
-    """The calibrated share k of the idle-to-TDP power range that a bandwidth-bound step draws.
-
-    Calibrated on measured decode power p (a fraction of TDP) with negligible compute use:
-    p = idle + (1 - idle) x k x f_m, so k = (p - idle) / ((1 - idle) x f_m), clipped to [0, 1].
-    Central value and low end: H200 decode (``power_fraction_decode_h200``); high end: H100 serving
-    a small model at batch 16 (``power_fraction_serving_h100_mlenergy``).  The two studies disagree
-    by a factor of about two; the range keeps both.  A calibration, not a measurement of k.
-    """
-    key, col = MEMORY_POWER_SOURCES[which]
-    p = chain.sourced(key, "power_fraction", which=col)
-    k = (p - idle_fraction) / ((1.0 - idle_fraction) * memory_fraction)
-    return min(1.0, max(0.0, k))
-
-
-def value_of(slot: str, end: str, precision: str) -> tuple[float, str]:
-    """A factor's value at one end of its sourced range (``value``, ``low``, ``high``) and its source.  The
-    compute fraction comes from inference measurements at the precision (:mod:`infertrends.model.achieved`); the
-    training MFU of :data:`FACTOR_SOURCES` only where a precision has none."""
-    if slot == "compute_fraction" and precision in achieved.PRECISIONS:
-        return achieved.compute_fraction(precision, end)
-    key, col = FACTOR_SOURCES[slot][end]
-    return chain.sourced(key, slot, precision=precision, which=col), f"{key} ({col})" if col != "value" else key
-
-
-#: Which end of each factor's range gives the least energy (the other gives the most).
-LOW_ENERGY_END: dict[str, str] = {"compute_fraction": "high", "memory_fraction": "high", "idle_fraction": "low",
-                                  "memory_power": "low", "host_overhead": "low", "pue": "low"}
-
-
-def factors(precision: str, boundary: str = "facility", ends: Mapping[str, str] | None = None,
-            accelerator: str | None = None, hw: chain.Hardware | None = None) -> chain.Factors:
-    """The sourced factors, each at its central value or at the end of its range named in ``ends``
-    (``value``, ``low`` or ``high``; ``memory_power`` follows the range of the decode power it is
-    calibrated on).  The central idle power is ``accelerator``'s own where it is sourced (the chain
-    uses it), so that k is calibrated with the idle power the chain applies.  Factors outside
-    ``boundary`` are neutral: host 1 at the accelerator, PUE 1 at the node."""
-    ends = dict(ends or {})
-    values: dict[str, float] = {}
-    sources: list[tuple[str, str]] = []
-    for slot in FACTOR_SOURCES:
-        v, src = value_of(slot, ends.get(slot, "value"), precision)
-        if slot == "idle_fraction" and (accelerator or hw) and "idle_fraction" not in ends:
-            hw = hw or chain.hardware(accelerator, precision)  # type: ignore[arg-type]
-            if hw.idle_watts is not None:
-                where = "--idle-watts" if hw.name == CUSTOM else f"idle_watts of {hw.name} (accelerator_specs.csv)"
-                v, src = hw.idle_watts / hw.tdp_watts, where
-        values[slot] = v
-        sources.append((slot, src))
-    values["memory_power"] = memory_power(values["idle_fraction"], values["memory_fraction"],
-                                          ends.get("memory_power", "value"))
-    sources.append(("memory_power", "calibrated on power_fraction_decode_h200"))
-    if boundary == "accelerator":
-        values["host_overhead"], values["pue"] = 1.0, 1.0
-    elif boundary == "node":
-        values["pue"] = 1.0
-    return chain.Factors(**values, sources=tuple(sources))
-
-
-def default_factors(precision: str, boundary: str = "facility", accelerator: str | None = None,
-                    hw: chain.Hardware | None = None) -> chain.Factors:
-    """The sourced factors at their central values (idle: the accelerator's own where sourced)."""
-    return factors(precision, boundary, accelerator=accelerator, hw=hw)
-
-
-def corners(precision: str, boundary: str = "facility") -> list[chain.Factors]:
-    """Every corner of the sourced ranges (each factor at its low or high end)."""
-    slots = list(LOW_ENERGY_END)
-    return [factors(precision, boundary, dict(zip(slots, ends)))
-            for ends in itertools.product(("low", "high"), repeat=len(slots))]
+from infertrends.model.accelerators import CUSTOM
+from infertrends.model.factors import corners, default_factors, value_of
 
 
 @dataclass(frozen=True)
@@ -151,8 +60,7 @@ class Request:
     power_cap_watts: float | None = None
 
 
-#: The ``--accelerator`` value of an accelerator described on the command line.
-CUSTOM = "custom"
+#: The options that describe an accelerator on the command line (``--accelerator custom``).
 CUSTOM_OPTIONS = ("peak_tflops", "bandwidth_gb_s", "memory_gb", "tdp_watts", "idle_watts")
 
 
@@ -191,7 +99,7 @@ def _hardware(r: Request) -> chain.Hardware:
         if given:
             raise chain.ChainError(f"{_option(given[0])} describes a custom accelerator: it goes with --accelerator "
                                    f"{CUSTOM}, not with a named one")
-        return chain.hardware(r.accelerator, r.precision, r.count)
+        return accelerators.hardware(r.accelerator, r.precision, r.count)
     need = ["peak_tflops", "bandwidth_gb_s", "tdp_watts"] + (["memory_gb"] if r.workload.startswith("llm") else [])
     missing = [n for n in need if getattr(r, n) is None]
     if missing:
@@ -220,9 +128,9 @@ class BatchTooLarge(chain.ChainError):
         super().__init__(text)
 
 
-def _model(r: Request) -> chain.LLM:
+def _model(r: Request) -> workloads.LLM:
     kv = 2.0 * r.kv_heads * r.head_dim if r.kv_heads and r.head_dim else None
-    return chain.LLM(params_billions=r.params_billions, active_params_billions=r.active_params_billions,
+    return workloads.LLM(params_billions=r.params_billions, active_params_billions=r.active_params_billions,
                      n_layers=r.n_layers, kv_elements_per_layer=kv).with_defaults()
 
 
@@ -230,7 +138,7 @@ def _model(r: Request) -> chain.LLM:
 RUNTIMES: tuple[str, ...] = ("optimized", "eager")
 
 
-def eager_overhead(m: chain.LLM | None, r: Request) -> float:
+def eager_overhead(m: workloads.LLM | None, r: Request) -> float:
     """Seconds the eager runtime takes at least per step: layers x the measured seconds per layer (a CNN's for
     vision, a transformer's otherwise); 0 for the optimized runtime."""
     if r.runtime == "optimized":
@@ -242,7 +150,7 @@ def eager_overhead(m: chain.LLM | None, r: Request) -> float:
     return float(layers) * achieved.eager_seconds_per_layer("cnn" if r.workload == "vision" else "transformer")
 
 
-def steps_for(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
+def steps_for(m: workloads.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
     """The steps of one unit of ``r``'s work with the language model ``m`` (None for vision and for an
     encoder given by its FLOPs), and how many of each step's units one unit of work needs (each with the
     eager runtime's least seconds per step, :func:`eager_overhead`)."""
@@ -256,7 +164,7 @@ def steps_for(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.S
 TENSOR_PARALLEL_WORKLOADS = ("llm-prefill", "llm-decode", "llm-query")
 
 
-def default_tensor_parallel(r: Request, model: chain.LLM | None = None) -> int:
+def default_tensor_parallel(r: Request, model: workloads.LLM | None = None) -> int:
     """Accelerators per copy of the model when ``--tensor-parallel`` is not given.
 
     A language model: the fewest accelerators (a divisor of ``--count`` whose copies share ``--batch`` equally)
@@ -283,7 +191,7 @@ def default_tensor_parallel(r: Request, model: chain.LLM | None = None) -> int:
 SPLIT_BY_BATCH = "the work is split by batch: no communication"
 
 
-def communication(m: chain.LLM | None, r: Request, tokens_in_step: float) -> tuple[float, str]:
+def communication(m: workloads.LLM | None, r: Request, tokens_in_step: float) -> tuple[float, str]:
     """Seconds of the all-reduces of one step of ``tokens_in_step`` tokens on ``r.count`` accelerators holding
     one copy of the model (:mod:`infertrends.model.interconnect`), and where they come from."""
     if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
@@ -291,28 +199,28 @@ def communication(m: chain.LLM | None, r: Request, tokens_in_step: float) -> tup
     return interconnect.seconds_per_step(m, tokens_in_step, r.count, r.accelerator)
 
 
-def communication_source(m: chain.LLM | None, r: Request) -> str:
+def communication_source(m: workloads.LLM | None, r: Request) -> str:
     """Where the estimate's all-reduce time comes from, or why there is none (:func:`communication`'s sentence)."""
     if m is None or r.workload not in TENSOR_PARALLEL_WORKLOADS:
         return SPLIT_BY_BATCH
     return interconnect.source(r.count, r.accelerator)
 
 
-def _steps(m: chain.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
+def _steps(m: workloads.LLM | None, r: Request, batch: int) -> list[tuple[chain.Step, float]]:
     if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None):
         params = (r.params_billions or 0.0) * 1e3
-        return [(chain.step_dense(r.gflops, params, r.precision, batch), 1.0)]
+        return [(workloads.step_dense(r.gflops, params, r.precision, batch), 1.0)]
     if r.workload == "encoder":
-        s = chain.step_prefill(m, r.precision, batch, r.input_tokens)
+        s = workloads.step_prefill(m, r.precision, batch, r.input_tokens)
         return [(replace(s, units=batch), 1.0)]
     i, o = r.input_tokens, r.output_tokens or 1
     if r.workload == "llm-prefill":
-        return [(chain.step_prefill(m, r.precision, batch, i), 1.0)]
-    decode = chain.step_decode(m, r.precision, batch, context=i + o / 2, max_context=i + o)
+        return [(workloads.step_prefill(m, r.precision, batch, i), 1.0)]
+    decode = workloads.step_decode(m, r.precision, batch, context=i + o / 2, max_context=i + o)
     if r.workload == "llm-decode":
         return [(decode, 1.0)]
     # one query: its input tokens through prefill, then its output tokens one decode step each
-    return [(chain.step_prefill(m, r.precision, batch, i), float(i)), (decode, float(o))]
+    return [(workloads.step_prefill(m, r.precision, batch, i), float(i)), (decode, float(o))]
 
 
 #: The share of accelerator memory a serving engine takes (key of external_values.csv): vLLM's default.
@@ -331,16 +239,16 @@ def kv_context(workload: str, input_tokens: float | None, output_tokens: float |
     return (max(i + o / 2, 1.0) if runtime == "optimized" else longest), longest
 
 
-def largest_batch(m: chain.LLM, hw: chain.Hardware, precision: str, workload: str, input_tokens: float | None,
+def largest_batch(m: workloads.LLM, hw: chain.Hardware, precision: str, workload: str, input_tokens: float | None,
                   output_tokens: float | None, runtime: str = "optimized") -> int:
     """The most sequences whose KV cache (:func:`kv_context`) fits beside the weights in the share of memory a
     serving engine takes (vLLM's default, ``serving_memory_fraction_vllm``; all of it for ``eager``)."""
     mean, longest = kv_context(workload, input_tokens, output_tokens, runtime)
     usable = float(data.external(SERVING_MEMORY_KEY)["value"]) if runtime == "optimized" else 1.0
-    return chain.max_batch(m, hw, precision, mean, usable, longest)
+    return workloads.max_batch(m, hw, precision, mean, usable, longest)
 
 
-def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
+def fitting_batch_for(m: workloads.LLM, r: Request, hw: chain.Hardware) -> int:
     """The batch ``r`` runs at with model ``m`` after the memory check (``BatchTooLarge`` unless ``cap_batch``)."""
     if hw.memory_gb is None:
         return r.batch
@@ -353,20 +261,20 @@ def fitting_batch_for(m: chain.LLM, r: Request, hw: chain.Hardware) -> int:
     raise BatchTooLarge(r.batch, largest, weights_fit, kv_context(r.workload, r.input_tokens, r.output_tokens)[1])
 
 
-def _llm_or_none(r: Request, model: chain.LLM | None = None) -> chain.LLM | None:
+def _llm_or_none(r: Request, model: workloads.LLM | None = None) -> workloads.LLM | None:
     if r.workload == "vision" or (r.workload == "encoder" and r.gflops is not None):
         return None
     return model or _model(r)
 
 
-def fitting_batch(r: Request, hw: chain.Hardware, model: chain.LLM | None = None) -> int:
+def fitting_batch(r: Request, hw: chain.Hardware, model: workloads.LLM | None = None) -> int:
     """The batch the request runs at, after the memory check for language models."""
     m = _llm_or_none(r, model)
     return r.batch if m is None else fitting_batch_for(m, r, hw)
 
 
 def _joules(r: Request, hw: chain.Hardware, batch: int, f: chain.Factors,
-            model: chain.LLM | None = None) -> tuple[float, list[chain.Result], float]:
+            model: workloads.LLM | None = None) -> tuple[float, list[chain.Result], float]:
     """Joules and seconds of one unit of ``r``'s work (each step's per-unit value times the step's units in
     one unit of work: a query's input tokens of prefill and output tokens of decode), and the steps' results."""
     results, total, seconds = [], 0.0, 0.0
@@ -413,11 +321,11 @@ def check(r: Request) -> None:
         raise chain.ChainError("--active-params-billions must not exceed --params-billions")
 
 
-def estimate(r: Request, model: chain.LLM | None = None, spread: bool = True) -> dict[str, Any]:
+def estimate(r: Request, model: workloads.LLM | None = None, spread: bool = True) -> dict[str, Any]:
     """Joules per unit of ``r`` at its boundary, with the range over the sourced factors (``spread``; without
     it, ``low`` and ``high`` are the central estimate: sixty-four times faster).
 
-    ``model``: a language model's full architecture (:func:`chain.llm`) instead of the one the request's
+    ``model``: a language model's full architecture (:func:`workloads.llm`) instead of the one the request's
     options describe (the validation's named models).
 
     With ``tensor_parallel`` below ``count``, the accelerators hold ``count / tensor_parallel`` copies of

@@ -19,7 +19,7 @@ vendors, B200, a custom accelerator) count none, and the estimate says so.
 
 from __future__ import annotations
 
-import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
 import infertrends.data as data
 
 #: All-reduces per transformer layer in one forward pass (Megatron-LM, arXiv:1909.08053, section 3).
@@ -69,7 +69,7 @@ def source(n: int, accelerator: str) -> str:
             f"bandwidth ({', '.join(ALLREDUCE[accelerator])}); a lower bound")
 
 
-def seconds_per_step(m: chain.LLM, tokens_in_step: float, n: int, accelerator: str) -> tuple[float, str]:
+def seconds_per_step(m: workloads.LLM, tokens_in_step: float, n: int, accelerator: str) -> tuple[float, str]:
     """Seconds of a step's all-reduces when ``n`` accelerators hold one copy of ``m`` (0 s on one accelerator, or
     where no all-reduce is measured), and where they come from (:func:`source`)."""
     got = link(accelerator) if n > 1 else None

@@ -24,9 +24,12 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.data as data
 import infertrends.thesis.method as energy
 import infertrends.model.estimate as estimate
+import infertrends.model.factors as factors
 import infertrends.thesis.hardware as hardware
 
 METHODS: dict[str, str] = {
@@ -132,7 +135,7 @@ def _thesis_flops(w: Work, row: pd.Series) -> float:
     """FLOPs of one measured unit as the thesis counts them (2 x parameters per token for LLMs)."""
     if w.llm_name is None:
         return w.gflops * 1e9
-    m = chain.llm(w.llm_name)
+    m = workloads.llm(w.llm_name)
     i, o, _ = _tokens(row)
     tokens = 1.0 if w.per == "token" else i + o
     return chain.FLOPS_PER_PARAM * m.active * 1e9 * tokens
@@ -148,12 +151,12 @@ def _chain_joules(w: Work, row: pd.Series, hw: chain.Hardware, boundary: str) ->
                          batch=batch, boundary=boundary,
                          gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None,
                          cap_batch=True)
-    f = estimate.default_factors(precision, boundary, hw.name)
+    f = factors.default_factors(precision, boundary, hw.name)
     if w.llm_name is None:
         steps = estimate.steps_for(None, r, r.batch)
         batch = r.batch
     else:
-        m = chain.llm(w.llm_name)
+        m = workloads.llm(w.llm_name)
         i, o, _ = _tokens(row)
         r = estimate.Request(**{**r.__dict__, "input_tokens": i, "output_tokens": int(round(o)),
                                 "params_billions": m.params_billions})
@@ -172,7 +175,7 @@ def _chain_joules(w: Work, row: pd.Series, hw: chain.Hardware, boundary: str) ->
 def comparison() -> pd.DataFrame:
     """Every measurement with the three estimates, their ratios and how each was matched."""
     m = data.load_extension("measurements")
-    specs = chain.spec_table().set_index("accelerator")
+    specs = accelerators.spec_table().set_index("accelerator")
     rows = []
     for _, r in m.iterrows():
         w = _work(r["model"], r)
@@ -201,7 +204,7 @@ def comparison() -> pd.DataFrame:
                 if r["precision_used"] and r["precision_used"] not in chain.PRECISIONS:
                     raise chain.ChainError(f"the run computes in {r['precision_used']}, a precision without "
                                            "peaks in the energy model's data, so it is not estimated")
-                hw = chain.hardware(acc, r["precision_used"] or "bf16", count)
+                hw = accelerators.hardware(acc, r["precision_used"] or "bf16", count)
                 out["chain_joules"], out["bound"], out["batch_used"] = _chain_joules(w, r, hw, r["boundary"])
             except chain.ChainError as err:
                 out["work_note"] = f"chain: {err}; "

@@ -175,10 +175,11 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
     boundary (the meter's), their ratios measured / estimated, and the chain's change from batch / 4 to
     batch x 4. Rows that cannot be estimated are left out; :func:`estimates_left_out` says why."""
     import infertrends.model.chain as chain
+    import infertrends.model.accelerators as accelerators
     import infertrends.model.estimate as estimate
     import infertrends.model.measurements as measurements
 
-    specs = chain.spec_table().set_index("accelerator")
+    specs = accelerators.spec_table().set_index("accelerator")
     rows = []
     for _, r in df[df["benchmark"].isin(ESTIMATED_BENCHMARKS) & (df["scenario"] == "Offline")
                    & (df["unit"] == "sample")].iterrows():

@@ -2,7 +2,7 @@
 
 A scenario says which hardware, precision and batch a workload runs at and where each factor of
 the chain sits in its sourced range; every value comes from ``data/external_values.csv``
-through :func:`infertrends.model.estimate.factors`, which refuses a value at the wrong boundary or
+through :func:`infertrends.model.factors.factors`, which refuses a value at the wrong boundary or
 baseline.  Each scenario applies to the workloads it makes sense for (no LLM-decode figure for a
 CNN: the factors are the same, but the roofline decides what binds).
 """
@@ -16,10 +16,13 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
 import infertrends.data as data
 import infertrends.thesis.method as energy
 import infertrends.model.estimate as estimate
+import infertrends.model.factors as factors
 import infertrends.thesis.scaling as scaling
+from infertrends.model.accelerators import efficiency_point, hardware
 
 #: Reference models of the thesis's energy chapter: (task, model name in Table A.3 / A.4).
 REFERENCE_MODELS: tuple[tuple[str, str], ...] = (
@@ -56,8 +59,8 @@ class Reference:
             return f"query ({self.input_tokens} in, {self.output_tokens} out)"
         return chain.UNITS[self.workload]
 
-    def llm(self) -> chain.LLM:
-        return chain.llm(self.llm_name)
+    def llm(self) -> workloads.LLM:
+        return workloads.llm(self.llm_name)
 
     def thesis_gflops(self) -> float:
         """FLOPs per unit as the thesis counts them: the forward pass, or 2 x parameters per token."""
@@ -105,7 +108,7 @@ class Scenario:
         """The chain's factors of this scenario (the thesis's special case for the thesis)."""
         if self.accelerator is None:
             return chain.thesis_factors()
-        return estimate.factors(self.precision, self.boundary, self.ends, self.accelerator)
+        return factors.factors(self.precision, self.boundary, self.ends, self.accelerator)
 
     def settings(self) -> str:
         """A one-line statement of what the scenario assumes."""
@@ -141,7 +144,7 @@ def scenarios() -> dict[str, Scenario]:
                  "batches (capped by memory), every factor at its low-energy end, hyperscale PUE.",
                  accelerator="NVIDIA H100 SXM", precision="fp8", count=LLM_COUNT,
                  batch={"vision": 256, "encoder": 256, "llm-decode": 128, "llm-query": 128},
-                 ends=dict(estimate.LOW_ENERGY_END)),
+                 ends=dict(factors.LOW_ENERGY_END)),
         Scenario("one-at-a-time", "The same H100 server serving one request at a time (batch 1), central "
                  "factors: what low traffic or strict latency costs.",
                  accelerator="NVIDIA H100 SXM", precision="bf16", count=LLM_COUNT,
@@ -179,7 +182,7 @@ def accelerators(ref: Reference, sc: Scenario) -> int:
         return count
     m, batch = ref.llm(), sc.batch.get(ref.workload, 1)
     def largest(n: int) -> int:
-        return estimate.largest_batch(m, chain.hardware(sc.accelerator, sc.precision, n), sc.precision, ref.workload,
+        return estimate.largest_batch(m, hardware(sc.accelerator, sc.precision, n), sc.precision, ref.workload,
                                       ref.input_tokens, ref.output_tokens)
 
     for n in SERVER_SIZES:
@@ -195,7 +198,7 @@ def thesis_joules(ref: Reference, estimates: str = "recomputed") -> float:
     trend = energy.hardware_trend(ref.task, energy.Assumptions())
     eff = float(trend.predict(pd.Series([ref.release_date]))[0])
     step = chain.Step(flops=ref.thesis_gflops() * 1e9, bytes=0.0, units=1.0)
-    return chain.run(step, chain.efficiency_point(eff), chain.thesis_factors()).joules["accelerator"]
+    return chain.run(step, efficiency_point(eff), chain.thesis_factors()).joules["accelerator"]
 
 
 def joules(ref: Reference, sc: Scenario, f: chain.Factors | None = None) -> dict[str, Any]:
@@ -206,7 +209,7 @@ def joules(ref: Reference, sc: Scenario, f: chain.Factors | None = None) -> dict
     if sc.accelerator is None:
         return dict(joules=thesis_joules(ref), bound="compute (FLOPs only)", batch_used=1, accelerators=1, note="")
     try:
-        hw = chain.hardware(sc.accelerator, sc.precision, accelerators(ref, sc))
+        hw = hardware(sc.accelerator, sc.precision, accelerators(ref, sc))
         steps, batch = _request_steps(ref, sc, hw)
     except chain.ChainError as err:
         return dict(joules=np.nan, bound="", batch_used=np.nan, accelerators=np.nan, note=str(err))

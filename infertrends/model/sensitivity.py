@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
-import infertrends.model.estimate as estimate
+import infertrends.model.accelerators as accelerators
+import infertrends.model.factors as factors
 import infertrends.model.scenarios as scenarios
 
 #: The factors varied, with a reader's name for each.
@@ -34,10 +35,10 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
     With ``accelerator``, the central idle power is that accelerator's own where it is sourced
     (``accelerator_specs.csv``), as the chain uses it."""
     rows = []
-    for slot in estimate.FACTOR_SOURCES:
-        vals = {end: estimate.value_of(slot, end, precision) for end in ("low", "value", "high")}
+    for slot in factors.FACTOR_SOURCES:
+        vals = {end: factors.value_of(slot, end, precision) for end in ("low", "value", "high")}
         if slot == "idle_fraction" and accelerator:
-            hw = chain.hardware(accelerator, precision)
+            hw = accelerators.hardware(accelerator, precision)
             if hw.idle_watts is not None:
                 vals["value"] = (hw.idle_watts / hw.tdp_watts, f"the {accelerator}'s own (accelerator_specs.csv)")
         rows.append(dict(factor=slot, name=FACTORS[slot], low=vals["low"][0], central=vals["value"][0],
@@ -45,8 +46,8 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
                          baseline=chain.PEAK_BASELINE[precision] if slot == "compute_fraction" else chain.SLOTS[slot][1],
                          sources="; ".join(dict.fromkeys(v[1] for v in vals.values()))))
     p = {end: chain.sourced(key, "power_fraction", which=col)
-         for end, (key, col) in estimate.MEMORY_POWER_SOURCES.items()}
-    p_src = [estimate.MEMORY_POWER_SOURCES[end] for end in ("low", "value", "high")]
+         for end, (key, col) in factors.MEMORY_POWER_SOURCES.items()}
+    p_src = [factors.MEMORY_POWER_SOURCES[end] for end in ("low", "value", "high")]
     rows.append(dict(factor="decode_power", name=FACTORS["decode_power"], low=p["low"], central=p["value"],
                      high=p["high"], boundary="accelerator", baseline="TDP",
                      sources="; ".join(dict.fromkeys(f"{k} ({c})" if c != "value" else k for k, c in p_src))))
@@ -54,7 +55,7 @@ def ranges(precision: str, accelerator: str | None = None) -> pd.DataFrame:
 
 
 def _kappa(decode_power, idle, memory_fraction):
-    """k from a decode power, as :func:`infertrends.model.estimate.memory_power` (vectorised)."""
+    """k from a decode power, as :func:`infertrends.model.factors.memory_power` (vectorised)."""
     return np.clip((decode_power - idle) / ((1.0 - idle) * memory_fraction), 0.0, 1.0)
 
 
@@ -71,7 +72,8 @@ def workload_steps(sc: scenarios.Scenario, refs: list[scenarios.Reference] | Non
     for ref in refs or scenarios.references():
         if ref.workload not in sc.workloads:
             continue
-        hw = replace(chain.hardware(sc.accelerator, sc.precision, scenarios.accelerators(ref, sc)), idle_watts=None)
+        hw = replace(accelerators.hardware(sc.accelerator, sc.precision, scenarios.accelerators(ref, sc)),
+                     idle_watts=None)
         steps, used = scenarios._request_steps(ref, sc, hw)
         out.append((ref, hw, steps, used))
     return out

@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
+import infertrends.model.workloads as workloads
+import infertrends.model.accelerators as accelerators
 import infertrends.data as data
 import infertrends.model.estimate as estimate
 import infertrends.model.measurements as measurements
@@ -81,7 +83,7 @@ def _group(study: str) -> str:
 
 @cache
 def _cases() -> pd.DataFrame:
-    specs = chain.spec_table().set_index("accelerator")
+    specs = accelerators.spec_table().set_index("accelerator")
     meas = data.load_extension("measurements")
     mlp = meas[meas["study"].str.startswith("MLPerf")]
     pr = mlperf.power_results()
@@ -157,7 +159,7 @@ def _flops(c: pd.Series, w: measurements.Work) -> float:
 def thesis(c: pd.Series) -> float:
     """The thesis's method: FLOPs over the adapted peak per Watt of TDP (no boundary: the accelerator's)."""
     w = _work(c)
-    specs = chain.spec_table().set_index("accelerator")
+    specs = accelerators.spec_table().set_index("accelerator")
     eff, _ = measurements.thesis_gflops_per_watt(c["accelerator"], w.task, specs.loc[c["accelerator"], "launch_date"])
     return _flops(c, w) / (eff * 1e9) if math.isfinite(eff) else np.nan
 
@@ -183,7 +185,7 @@ H100_TDP_WATTS = 700.0
 
 def epoch(c: pd.Series) -> float:
     """Epoch AI's method (:func:`epoch_joules`) for a case, with the accelerator's dense 16-bit tensor peak."""
-    spec = chain.spec_table().set_index("accelerator").loc[c["accelerator"]]
+    spec = accelerators.spec_table().set_index("accelerator").loc[c["accelerator"]]
     peak = spec["fp16_tensor_tflops_dense"]
     if pd.isna(peak):
         peak = spec["bf16_tensor_tflops_dense"]
@@ -200,7 +202,7 @@ def ecologits(c: pd.Series) -> float:
     w = _work(c)
     if w.llm_name is None:
         return np.nan
-    m = chain.llm(w.llm_name)
+    m = workloads.llm(w.llm_name)
     out = float(c["output_tokens"])
     r = compute_llm_impacts_dag(model_active_parameter_count=m.active, model_total_parameter_count=m.params_billions,
                                 output_token_count=out, request_latency=math.inf, if_electricity_mix_adpe=0.0,
@@ -221,7 +223,7 @@ def chain_estimate(c: pd.Series, spread: bool = True) -> tuple[float, float, flo
         return np.nan, np.nan, np.nan, np.nan
     req = dict(workload=w.workload, accelerator=c["accelerator"], count=int(c["count"]), precision=precision,
                batch=int(c["batch"]), boundary=c["boundary"], cap_batch=True)
-    m = None if w.llm_name is None else chain.llm(w.llm_name)
+    m = None if w.llm_name is None else workloads.llm(w.llm_name)
     if m is None:
         req.update(gflops=w.gflops, params_billions=(w.params_millions or 0) / 1e3 or None)
     else:

@@ -89,7 +89,8 @@ SELECTION_NOTE = {
 
 
 def test_sentence(r: dict, level: float) -> str:
-    """The outcome of :func:`~infertrends.core.compare.growth_difference_test` as a clause for prose, at significance 1 - ``level``."""
+    """The outcome of :func:`~infertrends.core.compare.growth_difference_test` as a clause for prose, at
+    significance 1 - ``level``."""
     inter = ("supported" if significant(r["interaction_p"], level) else "not supported") + \
         f" by one regression with an interaction (×{numbers.growth(r['slope_difference_per_year'])} a year faster, " \
         f"{p_text(r['interaction_p'])})"
