@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import infertrends.book.build as build
+import infertrends.book.sources as sources
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
@@ -59,7 +59,7 @@ def page_requests(requests: list[tuple[str, str]], base: str, page_url: str) -> 
     return [url for initiator, url in requests if initiator.startswith(("http", "null", "file")) or url == page_url]
 
 
-PAGES = ["intro.html"] + [f"chapters/{c}.html" for c in build.chapters()] + ["reproduction.html"]
+PAGES = ["intro.html"] + [f"chapters/{c}.html" for c in sources.chapters()] + ["reproduction.html"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -83,8 +83,8 @@ def test_page_renders_offline(html, server, tmp_path, page):
 
 
 def test_every_glued_figure_is_on_its_page(html):
-    for chapter in build.chapters():
-        source = build.source(chapter).read_text(encoding="utf-8")
+    for chapter in sources.chapters():
+        source = sources.source(chapter).read_text(encoding="utf-8")
         figures = set(re.findall(r"```\{glue:figure\} (\S+)", source))
         text = (html / "chapters" / f"{chapter}.html").read_text(encoding="utf-8")
         charts = len(set(re.findall(r'id="(altair-viz-[0-9a-f]+)"', text)))

@@ -15,12 +15,15 @@ import pytest
 
 import infertrends.book.build as build
 import infertrends.book.outputs as outputs
+import infertrends.book.site as site
+import infertrends.book.execute as execute
+import infertrends.book.sources as sources
 import infertrends.data as data
 import infertrends.thesis.ledger as ledger
 
 
 def pages(html: Path) -> list[Path]:
-    return [html / "intro.html"] + [html / "chapters" / f"{c}.html" for c in build.chapters()] + [
+    return [html / "intro.html"] + [html / "chapters" / f"{c}.html" for c in sources.chapters()] + [
         html / "reproduction.html"]
 
 
@@ -103,23 +106,23 @@ def test_reproduction_ledger(html):
     assert "of its 153 numeric reproductions, 129 match, 17 agree within rounding and 7 differ" in intro
 
 
-@pytest.mark.parametrize("chapter", build.chapters())
+@pytest.mark.parametrize("chapter", sources.chapters())
 def test_reference_notebook_matches_source(root, chapter):
     """nbval re-executes the reference notebooks, so their code must be the chapter's current code."""
     ref_path = root / "tests" / "references" / f"{chapter}.ipynb"
     assert ref_path.exists(), f"no nbval reference for {chapter}: run `make update-references`"
     ref = nbformat.read(ref_path, as_version=4)
-    src = jupytext.read(build.source(chapter))
+    src = jupytext.read(sources.source(chapter))
     code = lambda nb: [(c.cell_type, c.source) for c in nb.cells if c.cell_type == "code"]
     assert code(ref) == code(src), f"{ref_path} is stale: run `make update-references` and explain why in the commit"
     assert all(c.get("outputs") is not None for c in ref.cells if c.cell_type == "code")
 
 
 def test_clean_rebuild_gives_identical_tables(html, tmp_path):
-    results = [build.execute(c, out_dir=tmp_path / c, force=True) for c in build.chapters()]
-    site = tmp_path / "site"
-    build.stage(results, site=site)
-    fresh = {p.name: p.read_bytes() for p in (site / "_extra" / "data").glob("*.csv")}
+    results = [execute.execute(c, out_dir=tmp_path / c, force=True) for c in sources.chapters()]
+    staged = tmp_path / "site"
+    site.stage(results, site=staged)
+    fresh = {p.name: p.read_bytes() for p in (staged / "_extra" / "data").glob("*.csv")}
     built = {p.name: p.read_bytes() for p in (html / "data").glob("*.csv")}
     assert fresh.keys() == built.keys()
     changed = [name for name in fresh if fresh[name] != built[name]]
@@ -187,10 +190,10 @@ def test_a_failed_html_build_leaves_the_published_site(html, monkeypatch):
     monkeypatch.setattr(build, "stage", lambda results: None)
 
     def failing(site, output, strict=True):
-        raise build.BuildError("jupyter-book build failed (exit 1); see the warnings above")
+        raise sources.BuildError("jupyter-book build failed (exit 1); see the warnings above")
 
     monkeypatch.setattr(build, "jupyter_book", failing)
-    with pytest.raises(build.BuildError):
+    with pytest.raises(sources.BuildError):
         build.build()
     assert index.stat().st_mtime_ns == before
 
@@ -270,20 +273,20 @@ def test_a_kernel_that_never_starts_is_started_again(tmp_path, monkeypatch, caps
 
     died = "Kernel died before replying to kernel_info"
     monkeypatch.setattr(pm, "execute_notebook", papermill(died))
-    build._execute("flop-conventions", tmp_path, {})
+    execute._execute("flop-conventions", tmp_path, {})
     assert len(calls) == 2 and (tmp_path / "flop-conventions.ipynb").exists()
     assert "[retry] flop-conventions: the kernel did not start" in capsys.readouterr().out
 
     calls.clear()
-    monkeypatch.setattr(pm, "execute_notebook", papermill(*[died] * build.KERNEL_START_ATTEMPTS))
+    monkeypatch.setattr(pm, "execute_notebook", papermill(*[died] * execute.KERNEL_START_ATTEMPTS))
     with pytest.raises(RuntimeError, match="Kernel died"):
-        build._execute("flop-conventions", tmp_path, {})
-    assert len(calls) == build.KERNEL_START_ATTEMPTS
+        execute._execute("flop-conventions", tmp_path, {})
+    assert len(calls) == execute.KERNEL_START_ATTEMPTS
 
     calls.clear()
     monkeypatch.setattr(pm, "execute_notebook", papermill("something else"))
     with pytest.raises(RuntimeError, match="something else"):
-        build._execute("flop-conventions", tmp_path, {})
+        execute._execute("flop-conventions", tmp_path, {})
     assert len(calls) == 1
 
 
@@ -296,8 +299,8 @@ def test_the_page_shows_the_parameters_under_the_method_heading():
                                 "outputs": [], "execution_count": None}
     cells = [md("# Title"), code("level = 0.9", "parameters"), code("level = 0.8", "injected-parameters"),
              code("x = 1"), md("Body"), md("(method-x)=\n## Method and rerun\n\nHow."), md("End")]
-    out = build.method_last({"cells": cells, "metadata": {}}, "x")["cells"]
+    out = site.method_last({"cells": cells, "metadata": {}}, "x")["cells"]
     assert [c["source"] for c in out] == ["# Title", "x = 1", "Body", "(method-x)=\n## Method and rerun\n\nHow.",
                                           "level = 0.9", "level = 0.8", "End"]
-    with pytest.raises(build.BuildError, match="Method and rerun"):
-        build.method_last({"cells": cells[:5], "metadata": {}}, "x")
+    with pytest.raises(sources.BuildError, match="Method and rerun"):
+        site.method_last({"cells": cells[:5], "metadata": {}}, "x")

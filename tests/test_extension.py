@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import infertrends.book.build as build
+import infertrends.book.sources as sources
 import infertrends.data as data
 import infertrends.thesis.extension as ext
 import infertrends.model.measurements as measurements
@@ -26,7 +26,7 @@ def test_every_extension_row_is_sourced(name):
 
 def test_reproduction_chapters_never_read_the_extension():
     for chapter in REPRODUCTION:
-        text = build.source(chapter).read_text(encoding="utf-8")
+        text = sources.source(chapter).read_text(encoding="utf-8")
         assert "infertrends.thesis.extension" not in text and "load_extension" not in text, chapter
         assert "import infertrends.model.measurements" not in text, chapter
 
@@ -54,7 +54,7 @@ def test_dense_peaks_only():
 
 def test_chapter_title_names_the_newest_year():
     """The continued chapter's title ends in the year of the newest model or accelerator of the data."""
-    text = build.source("continued").read_text(encoding="utf-8")
+    text = sources.source("continued").read_text(encoding="utf-8")
     title = re.search(r"^# From 2021 to (\d{4}): has the trend continued\?$", text, re.M)
     newest = max(data.load_extension(t)[c].max() for t, c in ext.DATED.items())
     assert title and int(title.group(1)) == newest.year == ext.newest_year()

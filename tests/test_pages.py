@@ -9,11 +9,11 @@ import shutil
 
 import pytest
 
-import infertrends.book.build as build
+import infertrends.book.sources as sources
 
 playwright = pytest.importorskip("playwright.sync_api")
 
-PAGES = ["intro.html"] + [f"chapters/{c}.html" for c in build.chapters()] + ["reproduction.html", "bibliography.html"]
+PAGES = ["intro.html"] + [f"chapters/{c}.html" for c in sources.chapters()] + ["reproduction.html", "bibliography.html"]
 WIDTHS = (1400, 420)
 BAD_TEXT = re.compile(r"\bnan\b|\bNaN\b|\d[eE][+-]\d|Traceback \(most recent call last\)")
 
@@ -90,7 +90,7 @@ def test_page_reads_well(html, server, browser, page_name, width):
 LEADS_WITH_TABLE = {"chapters/data-tables.html"}
 
 
-@pytest.mark.parametrize("page_name", ["intro.html"] + [f"chapters/{c}.html" for c in build.chapters()])
+@pytest.mark.parametrize("page_name", ["intro.html"] + [f"chapters/{c}.html" for c in sources.chapters()])
 def test_page_leads_with_its_finding(html, server, browser, page_name):
     """At 1400 x 900 px the page's first chart (a table for an appendix of tables) starts within 1.5 screens,
     and no code, command or code cell is on the first screen: the finding first, the method after."""

@@ -9,7 +9,7 @@ import sys
 import jupytext
 import pytest
 
-import infertrends.book.build as build
+import infertrends.book.sources as sources
 import infertrends.book.params as params
 import infertrends.core.parameter as parameter
 
@@ -46,7 +46,7 @@ def test_parse_value(text, value):
 
 
 def parameters_cell(chapter: str) -> dict[str, object]:
-    nb = jupytext.read(build.source(chapter))
+    nb = jupytext.read(sources.source(chapter))
     cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(cells) == 1, f"{chapter}: expected exactly one cell tagged 'parameters', found {len(cells)}"
     values = {}
@@ -56,14 +56,14 @@ def parameters_cell(chapter: str) -> dict[str, object]:
     return values
 
 
-@pytest.mark.parametrize("chapter", build.chapters())
+@pytest.mark.parametrize("chapter", sources.chapters())
 def test_parameters_cell_matches_spec(chapter):
     assert parameters_cell(chapter) == params.defaults(chapter)
 
 
-@pytest.mark.parametrize("chapter", build.chapters())
+@pytest.mark.parametrize("chapter", sources.chapters())
 def test_chapter_checks_its_parameters(chapter):
-    text = build.source(chapter).read_text(encoding="utf-8")
+    text = sources.source(chapter).read_text(encoding="utf-8")
     assert f'params.check("{chapter}", globals())' in text
 
 
@@ -126,8 +126,8 @@ def test_cli_refuses_nan_before_any_kernel(tmp_path):
 
 def test_parameters_cells_have_no_equals_in_comments():
     """papermill's parameter inference stops at an '=' in a comment ('Unable to parse line ...')."""
-    for chapter in build.chapters():
-        nb = jupytext.read(build.source(chapter))
+    for chapter in sources.chapters():
+        nb = jupytext.read(sources.source(chapter))
         cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
         for line in cell.source.splitlines():
             assert "=" not in line.partition("#")[2], f"{chapter}: '=' in a comment of the parameters cell: {line}"
@@ -137,9 +137,9 @@ def test_parameters_cells_have_no_equals_in_comments():
 MAX_CELL_LINES = 30
 
 
-@pytest.mark.parametrize("chapter", build.chapters())
+@pytest.mark.parametrize("chapter", sources.chapters())
 def test_code_cells_are_short(chapter):
-    nb = jupytext.read(build.source(chapter))
+    nb = jupytext.read(sources.source(chapter))
     long = [(i, n) for i, c in enumerate(nb.cells) if c.cell_type == "code"
             for n in [sum(1 for line in c.source.splitlines() if line.strip())] if n > MAX_CELL_LINES]
     assert not long, f"{chapter}: code cells (index, non-blank lines) longer than {MAX_CELL_LINES}: {long}"

@@ -15,7 +15,8 @@ import subprocess
 import pytest
 import yaml
 
-import infertrends.book.build as build
+import infertrends.book.printing as printing
+import infertrends.book.sources as sources
 
 WORKFLOW = ".github/workflows/book.yml"
 
@@ -37,7 +38,7 @@ def test_workflow_runs_the_readme_commands_and_deploys_the_built_site(root):
     make_runs = [s["run"].strip() for s in steps if "run" in s and s["run"].strip().startswith("make ")]
     assert make_runs == readme_commands(root) == ["make book", "make test"]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-pages-artifact"))
-    assert upload["with"]["path"] == build.HTML.relative_to(root).as_posix()  # the folder the build writes
+    assert upload["with"]["path"] == sources.HTML.relative_to(root).as_posix()  # the folder the build writes
     assert "push" in upload["if"] and "refs/heads/main" in upload["if"]  # a pull request only builds and tests
     deploy = wf["jobs"]["deploy"]
     assert deploy["needs"] == "build" and "push" in deploy["if"] and "refs/heads/main" in deploy["if"]
@@ -50,7 +51,7 @@ def cff_errors(doc) -> list[str]:
 
     # The CFF 1.2.0 schema (https://citation-file-format.github.io/1.2.0/schema.json), vendored from the
     # cffconvert 2.0.0 wheel on PyPI (cffconvert/schemas/1.2.0/schema.json), so the test runs offline.
-    schema = json.loads((build.ROOT / "tests" / "cff-1.2.0-schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((sources.ROOT / "tests" / "cff-1.2.0-schema.json").read_text(encoding="utf-8"))
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     return [e.message for e in validator.iter_errors(doc)]
 
@@ -97,7 +98,7 @@ def test_every_page_shows_its_version(root, html):
     date = _git(root, "show", "-s", "--format=%cs", "HEAD")
     newest = newest_release_date(root)
     pages = [html / "intro.html", html / "reproduction.html", html / "bibliography.html"] + [
-        html / "chapters" / f"{c}.html" for c in build.chapters()]
+        html / "chapters" / f"{c}.html" for c in sources.chapters()]
     for page in pages:
         footer = re.search(r'<p class="book-version">(.*?)</p>', page.read_text(encoding="utf-8"), re.S)
         assert footer, f"{page.name} has no version line"
@@ -118,7 +119,7 @@ def test_data_folder_manifest_lists_every_csv_with_rows_and_hash(root, html):
 
 
 def _pdf(html):
-    path = html / build.PDF_NAME
+    path = html / printing.PDF_NAME
     if not path.exists():
         pytest.fail(f"{path} missing: run `make pdf` (make test does it)")
     for tool in ("pdftotext", "pdfinfo", "pdfimages"):
@@ -131,12 +132,12 @@ def test_pdf_holds_every_chapter_and_vector_charts(html):
     path = _pdf(html)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
-    chapters = build.chapters()
+    chapters = sources.chapters()
     assert pages >= 3 * len(chapters), f"only {pages} pages for {len(chapters)} chapters"
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     flat = " ".join(text.replace("\u2019", "'").split())  # Sphinx prints apostrophes typographically
     for c in chapters:
-        title = build.chapter_title(c)
+        title = sources.chapter_title(c)
         assert " ".join(title.split()) in flat, f"chapter title {title!r} not in the PDF"
     # charts are drawn as vector graphics: their axis titles are text in the PDF, and the PDF holds
     # no large raster image in their place
@@ -171,11 +172,11 @@ def test_pdf_prints_what_a_reader_needs_and_no_screen_instructions(html):
     flat = " ".join(text.replace("\u2019", "'").split())
     for words in ("Show code cell source", "Hover a point", "Scroll to zoom"):
         assert words not in flat, f"the PDF prints the screen's {words!r}"
-    assert flat.count("Method and rerun") >= len(build.chapters())
-    assert flat.count("make chapter NAME=") >= len(build.chapters()), "the folded method sections were not opened"
+    assert flat.count("Method and rerun") >= len(sources.chapters())
+    assert flat.count("make chapter NAME=") >= len(sources.chapters()), "the folded method sections were not opened"
     assert "level = 0.9" in flat, "the parameters cells (folded on the page) were not printed"
     # the BibTeX's long title line is printed whole, not cut at the page's edge (compared without white space)
-    title = yaml.safe_load((build.ROOT / "CITATION.cff").read_text(encoding="utf-8"))["title"]
+    title = yaml.safe_load((sources.ROOT / "CITATION.cff").read_text(encoding="utf-8"))["title"]
     assert "".join(f"title = {{{title}}},".split()) in "".join(flat.split()), "the BibTeX title is cut in the PDF"
 
 
@@ -209,8 +210,8 @@ def test_pdf_contents_give_the_page_each_chapter_starts_on(html):
     assert numbers == sorted(numbers) and contents_end < numbers[0] and numbers[-1] <= pages, entries
 
     texts = {}
-    for c in build.chapters():
-        title = " ".join(build.chapter_title(c).replace("\u2019", "'").split())
+    for c in sources.chapters():
+        title = " ".join(sources.chapter_title(c).replace("\u2019", "'").split())
         listed = [e for e in entries if re.fullmatch(r"(\d+\.\s)?" + re.escape(title), e)]
         assert len(listed) == 1, f"chapter {title!r} is not listed once in the contents: {list(entries)}"
         heading, page = listed[0], entries[listed[0]]

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 import infertrends.book.build as build
+import infertrends.book.execute as execute
+import infertrends.book.sources as sources
 import infertrends.book.outputs as outputs
 import infertrends.book.sitecheck as sitecheck
 
@@ -56,7 +58,7 @@ def test_a_symlink_to_the_site_is_refused_as_the_site(tmp_path, html):
     with pytest.raises(outputs.OutputError, match=r"leads to .*: it is inside the published site"):
         outputs.claim(link, "a rerun")
     with pytest.raises(outputs.OutputError, match="inside the data"):
-        outputs.claim(Path(os.path.relpath(build.ROOT / "data" / "new-folder")), "a rerun")
+        outputs.claim(Path(os.path.relpath(sources.ROOT / "data" / "new-folder")), "a rerun")
 
 
 def test_a_folder_holding_other_files_is_refused_and_kept(tmp_path):
@@ -121,14 +123,14 @@ def fake_execution(folder: Path, chapter: str, digest: str) -> Path:
     (folder / "data" / "table.csv").write_text("a,b\n1,2\n")
     nb = folder / f"{chapter}.ipynb"
     nb.write_text(json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    (folder / "hash.txt").write_text(digest + "\n" + build.outputs_hash(nb, folder / "data"))
+    (folder / "hash.txt").write_text(digest + "\n" + execute.outputs_hash(nb, folder / "data"))
     return nb
 
 
 def test_an_intact_cached_execution_is_reused(tmp_path):
     fake_execution(tmp_path, "trends", "abc")
-    assert build._cached("trends", tmp_path, "abc").cached
-    assert build._cached("trends", tmp_path, "other inputs") is None
+    assert execute._cached("trends", tmp_path, "abc").cached
+    assert execute._cached("trends", tmp_path, "other inputs") is None
 
 
 @pytest.mark.parametrize("damage, why", [
@@ -140,7 +142,7 @@ def test_an_intact_cached_execution_is_reused(tmp_path):
 def test_a_damaged_cached_execution_is_executed_again_with_one_note(tmp_path, capsys, damage, why):
     """Probe 6: a truncated cached notebook used to stop every build with a Sphinx traceback."""
     damage(fake_execution(tmp_path, "trends", "abc"))
-    assert build._cached("trends", tmp_path, "abc") is None
+    assert execute._cached("trends", tmp_path, "abc") is None
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and out.startswith(f"[cache] trends: the cached execution in {tmp_path}") and why in out
 
@@ -148,8 +150,8 @@ def test_a_damaged_cached_execution_is_executed_again_with_one_note(tmp_path, ca
 def test_a_notebook_that_hashes_right_but_does_not_parse_is_not_reused(tmp_path, capsys):
     nb = fake_execution(tmp_path, "trends", "abc")
     nb.write_text("{not json")
-    (tmp_path / "hash.txt").write_text("abc\n" + build.outputs_hash(nb, tmp_path / "data"))
-    assert build._cached("trends", tmp_path, "abc") is None
+    (tmp_path / "hash.txt").write_text("abc\n" + execute.outputs_hash(nb, tmp_path / "data"))
+    assert execute._cached("trends", tmp_path, "abc") is None
     assert "does not parse" in capsys.readouterr().out
 
 
@@ -177,7 +179,7 @@ def test_a_site_linking_to_a_missing_file_is_not_published(tmp_path):
     target.mkdir()
     (target / "index.html").write_text("the published site")
     broken = r"links to 1 file\(s\) it does not hold.*chapters/a.html: ../data/t.csv"
-    with pytest.raises(build.BuildError, match=broken):
+    with pytest.raises(sources.BuildError, match=broken):
         build.publish_site(built, target, tmp_path / "staged-data")
     assert snapshot(target) == {"index.html": b"the published site"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["built", "published"]
@@ -189,7 +191,7 @@ def test_publishing_over_a_symlink_is_refused(tmp_path):
     elsewhere.mkdir()
     (elsewhere / "mine.txt").write_text("keep")
     (tmp_path / "published").symlink_to(elsewhere, target_is_directory=True)
-    with pytest.raises(build.BuildError, match="is a symlink"):
+    with pytest.raises(sources.BuildError, match="is a symlink"):
         build.publish_site(built, tmp_path / "published", tmp_path / "staged-data")
     assert snapshot(elsewhere) == {"mine.txt": b"keep"}
 
@@ -202,8 +204,8 @@ def test_the_published_site_links_only_to_files_it_holds(html):
 
 POOL_SCRIPT = textwrap.dedent("""
     import sys, time
-    import infertrends.book.build as build
-    pool = build.worker_pool(2)
+    import infertrends.book.execute as execute
+    pool = execute.worker_pool(2)
     futures = [pool.submit(time.sleep, 120) for _ in range(2)]
     while len(pool._processes) < 2:
         time.sleep(0.05)

@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import infertrends.book.build as build
+import infertrends.book.printing as printing
+import infertrends.book.sources as sources
 import infertrends.book.outputs as outputs
 import infertrends.book.params as params
 import infertrends.core.parameter as parameter
@@ -117,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             build.build(jobs=args.jobs, force=args.force)
         elif args.command == "pdf":
-            build.pdf()
+            printing.pdf()
         elif args.command == "run":
             pairs = args.param + _param_text(args.params)
             build.rerun(args.chapter, params.parse_cli(args.chapter, pairs), out=args.out,
@@ -137,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"### `{spec.filename}` - {spec.title}\n\nKey: {', '.join(spec.key)}\n")
                 print(data_dictionary(spec) + "\n")
         elif args.command == "chapters":
-            print("\n".join(build.chapters()))
-    except (parameter.ParameterError, build.BuildError, DataError, outputs.OutputError) as err:
+            print("\n".join(sources.chapters()))
+    except (parameter.ParameterError, sources.BuildError, DataError, outputs.OutputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -1,6 +1,6 @@
 """Printing the book: a PDF whose contents give the page each chapter starts on.
 
-:func:`infertrends.book.build.pdf` opens jupyter-book's single-page HTML in Chromium and calls
+:func:`pdf` opens jupyter-book's single-page HTML in Chromium and calls
 :func:`print_with_contents`, which prints twice: once with placeholder page numbers in the contents, then
 with the pages read from the first print's named destinations (:func:`destinations`, no PDF library needed).
 """
@@ -8,8 +8,12 @@ with the pages read from the first print's named destinations (:func:`destinatio
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any, Callable
+
+from infertrends.book.site import jupyter_book
+from infertrends.book.sources import BUILD, HTML, SITE, BuildError, log
 
 
 class PrintError(RuntimeError):
@@ -151,3 +155,55 @@ def print_with_contents(tab: Any, target: Path, options: dict[str, Any], log: Ca
         shown = (count, pages)
     raise PrintError(f"the contents' page numbers did not settle in {PDF_PASSES} prints: filling them in moves "
                      "the chapters or changes the page count (see CONTENTS_CSS)")
+
+
+#: The whole book as one PDF, inside the published site (linked from the intro).
+PDF_NAME = "infertrends-book.pdf"
+
+
+def pdf() -> Path:
+    """Print the whole book into one PDF: jupyter-book's singlehtml builder over the sources that
+    :func:`infertrends.book.build.build` laid out, opened offline in the system Chromium (Playwright),
+    printed once every chart is drawn (vector graphics), written into the published site. It opens with
+    a table of contents giving the page each chapter starts on (two prints: :func:`print_with_contents`),
+    and every page's footer prints its number."""
+    import re as _re
+
+    from playwright.sync_api import sync_playwright
+
+    if not (SITE / "_toc.yml").exists() or not HTML.exists():
+        raise BuildError("no built book to print: run `make book` (python -m infertrends build) first")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        raise BuildError("the system Chromium is missing: `make chromium` installs Debian's")
+    out = BUILD / "singlehtml"
+    jupyter_book(SITE, out, strict=False, builder="singlehtml")  # the site's build already ran with -W
+    page = out / "_build" / "singlehtml" / "intro.html"
+    if not page.exists():
+        raise BuildError(f"jupyter-book's singlehtml build wrote no {page}")
+    charts = len(set(_re.findall(r'id="(altair-viz-[0-9a-f]+)"', page.read_text(encoding="utf-8"))))
+    target = HTML / PDF_NAME
+    tmp = target.with_suffix(".pdf.part")
+    options = dict(format="A4", print_background=True, outline=True, tagged=True, display_header_footer=True,
+                   header_template="<span></span>", footer_template=FOOTER,
+                   margin={"top": "15mm", "bottom": "15mm", "left": "12mm", "right": "12mm"})
+    log(f"printing {charts} charts and the text with {chromium}")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            tab = browser.new_page(viewport={"width": 1000, "height": 1400})
+            tab.route(_re.compile(r"^(?!file://).*"), lambda route: route.abort())  # offline
+            tab.goto(page.as_uri())
+            tab.wait_for_function(f"document.querySelectorAll('[role=graphics-document]').length >= {charts}",
+                                  timeout=300_000)
+            tab.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")  # folds, opened
+            tab.emulate_media(media="print")
+            tab.add_style_tag(content=CONTENTS_CSS)
+            print_with_contents(tab, tmp, options, log)
+        except PrintError as e:
+            raise BuildError(str(e)) from None
+        finally:
+            browser.close()
+    tmp.replace(target)
+    log(f"pdf: {target} ({target.stat().st_size / 1e6:.1f} MB)")
+    return target

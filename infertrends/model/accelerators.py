@@ -74,7 +74,8 @@ def accelerator_names() -> list[str]:
 
 
 def hardware(name: str, precision: str, count: int = 1) -> Hardware:
-    """The accelerator ``name`` at ``precision`` (dense peak), or :class:`~infertrends.model.chain.ChainError` naming what is missing."""
+    """The accelerator ``name`` at ``precision`` (dense peak), or :class:`~infertrends.model.chain.ChainError`
+    naming what is missing."""
     if precision not in PRECISIONS:
         raise ChainError(f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}")
     t = spec_table().set_index("accelerator")
