@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 import infertrends.book.build as build
+import infertrends.book.execute as execute
 import infertrends.book.outputs as outputs
 import infertrends.book.site as site
-import infertrends.book.execute as execute
 import infertrends.book.sources as sources
 import infertrends.data as data
 import infertrends.thesis.ledger as ledger

@@ -10,11 +10,11 @@ import sys
 import numpy as np
 import pytest
 
-import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
 import infertrends.model.accelerators as accelerators
-import infertrends.thesis.method as energy
+import infertrends.model.chain as chain
 import infertrends.model.factors as factors
+import infertrends.model.workloads as workloads
+import infertrends.thesis.method as energy
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -314,8 +314,8 @@ def test_an_estimate_that_overflows_is_refused(json_flag):
 def test_seconds_of_a_query_add_up_its_tokens():
     """llm-query: the seconds of one query are its input tokens' prefill seconds plus its output tokens'
     decode seconds (they used to add one token of each)."""
-    import infertrends.model.chain as chain
     import infertrends.model.accelerators as accelerators
+    import infertrends.model.chain as chain
     import infertrends.model.estimate as estimate
     import infertrends.model.factors as factors
 

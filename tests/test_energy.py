@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.thesis.method as energy
 import infertrends.thesis.hardware as hardware
+import infertrends.thesis.method as energy
 import infertrends.thesis.scaling as scaling
 
 

@@ -10,8 +10,8 @@ import pytest
 
 import infertrends.book.sources as sources
 import infertrends.data as data
-import infertrends.thesis.extension as ext
 import infertrends.model.measurements as measurements
+import infertrends.thesis.extension as ext
 
 REPRODUCTION = ["flop-conventions", "cv-compute", "nlp-compute", "hardware", "energy", "context"]
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import infertrends.core.fits as fits
 import infertrends.core.compare as compare
+import infertrends.core.fits as fits
 import infertrends.present.trendtext as trendtext
 
 

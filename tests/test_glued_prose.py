@@ -36,8 +36,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import infertrends.core.fits as fits
-import infertrends.present.trendtext as trendtext
 import infertrends.present.prose as prose
+import infertrends.present.trendtext as trendtext
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCES = ROOT / "tests" / "references"

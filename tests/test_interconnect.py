@@ -10,10 +10,10 @@ from dataclasses import replace
 
 import pytest
 
-import infertrends.model.workloads as workloads
 import infertrends.model.accelerators as accelerators
 import infertrends.model.estimate as estimate
 import infertrends.model.interconnect as interconnect
+import infertrends.model.workloads as workloads
 
 #: A Llama-2-70B-like model: 80 layers, hidden width 8,192, 8 KV heads of 128.
 LLAMA70 = workloads.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)

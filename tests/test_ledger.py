@@ -77,9 +77,9 @@ def test_passthrough_rows_are_inputs_not_matches():
 
 def test_thesis_claims_by_hand():
     """The claims of the text, checked on rows of Table A.3 and A.4 read here by hand."""
-    import infertrends.thesis.claims as claims
-    import infertrends.data as data
     import infertrends.core.fits as fits
+    import infertrends.data as data
+    import infertrends.thesis.claims as claims
     import infertrends.thesis.scaling as scaling
 
     cv = scaling.vision_models("recomputed")

@@ -9,8 +9,8 @@ import sys
 import jupytext
 import pytest
 
-import infertrends.book.sources as sources
 import infertrends.book.params as params
+import infertrends.book.sources as sources
 import infertrends.core.parameter as parameter
 
 

@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import infertrends.model.chain as chain
-import infertrends.model.accelerators as accelerators
 import infertrends.book.cli as cli
-import infertrends.data as data
 import infertrends.book.outputs as outputs
 import infertrends.book.params as params
 import infertrends.core.parameter as parameter
+import infertrends.data as data
+import infertrends.model.accelerators as accelerators
+import infertrends.model.chain as chain
 from infertrends.data.schema import DataError, read_table
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,

@@ -21,9 +21,9 @@ import pytest
 
 import infertrends.book.build as build
 import infertrends.book.execute as execute
-import infertrends.book.sources as sources
 import infertrends.book.outputs as outputs
 import infertrends.book.sitecheck as sitecheck
+import infertrends.book.sources as sources
 
 
 def cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import infertrends.book.build as build
-import infertrends.book.printing as printing
-import infertrends.book.sources as sources
 import infertrends.book.outputs as outputs
 import infertrends.book.params as params
+import infertrends.book.printing as printing
+import infertrends.book.sources as sources
 import infertrends.core.parameter as parameter
 from infertrends.data.schema import DataError
 
@@ -270,9 +270,9 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
     """Run ``estimate``; a bad request prints one line naming the option and returns 2."""
     import json
 
+    import infertrends.model.accelerators as accelerators
     import infertrends.model.calibrated as calibrated
     import infertrends.model.chain as chain
-    import infertrends.model.accelerators as accelerators
     import infertrends.model.estimate as estimate
 
     if args.list_accelerators:

@@ -24,10 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
+import infertrends.data as data
+import infertrends.model.accelerators as accelerators
 import infertrends.model.chain as chain
 import infertrends.model.workloads as workloads
-import infertrends.model.accelerators as accelerators
-import infertrends.data as data
 
 #: Throughputs of ResNet-50 v1.5 in images per second (keys of external_values.csv): the accelerator
 #: (accelerator_specs.csv) and the precision each was measured at.

@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 
 import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
 import infertrends.model.estimate as estimate
 import infertrends.model.factors as factors
 import infertrends.model.mlperf as mlperf
 import infertrends.model.validation as validation
+import infertrends.model.workloads as workloads
 
 #: The workload whose speed factor a workload without measurements of its own takes, and why: a query's seconds
 #: are its prefill and its decode steps, and the measured queries (per output token) are served in decode.

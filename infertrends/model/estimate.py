@@ -14,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+import infertrends.data as data
+import infertrends.model.accelerators as accelerators
 import infertrends.model.achieved as achieved
 import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
-import infertrends.model.accelerators as accelerators
-import infertrends.data as data
 import infertrends.model.interconnect as interconnect
+import infertrends.model.workloads as workloads
 from infertrends.model.accelerators import CUSTOM
 from infertrends.model.factors import corners, default_factors, value_of
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 import itertools
 from typing import Mapping
 
+import infertrends.model.accelerators as accelerators
 import infertrends.model.achieved as achieved
 import infertrends.model.chain as chain
-import infertrends.model.accelerators as accelerators
 from infertrends.model.accelerators import CUSTOM
 
 

@@ -19,8 +19,8 @@ vendors, B200, a custom accelerator) count none, and the estimate says so.
 
 from __future__ import annotations
 
-import infertrends.model.workloads as workloads
 import infertrends.data as data
+import infertrends.model.workloads as workloads
 
 #: All-reduces per transformer layer in one forward pass (Megatron-LM, arXiv:1909.08053, section 3).
 ALLREDUCES_PER_LAYER = 2

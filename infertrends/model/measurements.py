@@ -23,14 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
-import infertrends.model.accelerators as accelerators
 import infertrends.data as data
-import infertrends.thesis.method as energy
+import infertrends.model.accelerators as accelerators
+import infertrends.model.chain as chain
 import infertrends.model.estimate as estimate
 import infertrends.model.factors as factors
+import infertrends.model.workloads as workloads
 import infertrends.thesis.hardware as hardware
+import infertrends.thesis.method as energy
 
 METHODS: dict[str, str] = {
     "thesis": "thesis's method (adapted peak at TDP)",

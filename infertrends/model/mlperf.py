@@ -14,11 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import infertrends.core.fits as fits
+import infertrends.core.numbers as numbers
 import infertrends.data as data
 import infertrends.thesis.extension as extension
-import infertrends.core.fits as fits
 import infertrends.thesis.hardware as hardware
-import infertrends.core.numbers as numbers
 
 #: Human names of the benchmarks (MLCommons' reference models).
 BENCHMARKS = {
@@ -174,8 +174,8 @@ def estimates(df: pd.DataFrame, batch: int = ASSUMED_OFFLINE_BATCH) -> pd.DataFr
     accelerator in the energy model's data, a declared precision) with the three estimates at the node
     boundary (the meter's), their ratios measured / estimated, and the chain's change from batch / 4 to
     batch x 4. Rows that cannot be estimated are left out; :func:`estimates_left_out` says why."""
-    import infertrends.model.chain as chain
     import infertrends.model.accelerators as accelerators
+    import infertrends.model.chain as chain
     import infertrends.model.estimate as estimate
     import infertrends.model.measurements as measurements
 

@@ -15,12 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
 import infertrends.data as data
-import infertrends.thesis.method as energy
+import infertrends.model.chain as chain
 import infertrends.model.estimate as estimate
 import infertrends.model.factors as factors
+import infertrends.model.workloads as workloads
+import infertrends.thesis.method as energy
 import infertrends.thesis.scaling as scaling
 from infertrends.model.accelerators import efficiency_point, hardware
 

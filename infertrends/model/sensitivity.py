@@ -13,8 +13,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-import infertrends.model.chain as chain
 import infertrends.model.accelerators as accelerators
+import infertrends.model.chain as chain
 import infertrends.model.factors as factors
 import infertrends.model.scenarios as scenarios
 

@@ -29,13 +29,13 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-import infertrends.model.chain as chain
-import infertrends.model.workloads as workloads
-import infertrends.model.accelerators as accelerators
 import infertrends.data as data
+import infertrends.model.accelerators as accelerators
+import infertrends.model.chain as chain
 import infertrends.model.estimate as estimate
 import infertrends.model.measurements as measurements
 import infertrends.model.mlperf as mlperf
+import infertrends.model.workloads as workloads
 
 #: Accelerators that are a whole system on one module (CPU, memory and accelerator under one power rating, no
 #: separate host server): the node-power fit has no fixed host part for them. Jetson AGX Orin: "system-on-module"

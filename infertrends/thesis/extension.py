@@ -10,11 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-import infertrends.data as data
 import infertrends.core.fits as fits
+import infertrends.core.units as units
+import infertrends.data as data
 import infertrends.thesis.hardware as hardware
 import infertrends.thesis.scaling as scaling
-import infertrends.core.units as units
 
 #: Where the thesis's data end; trends are compared before and after this date.
 THESIS_END = pd.Timestamp("2021-07-01")

@@ -19,9 +19,9 @@ from typing import Literal, Sequence
 import numpy as np
 import pandas as pd
 
-import infertrends.data as data
 import infertrends.core.fits as fits
 import infertrends.core.units as units
+import infertrends.data as data
 
 #: FP32 rows of Table B.1 that the thesis's Table B.3 leaves out (P100, A100 and A30; the thesis
 #: does not say why; for the A100 its TF32 and mixed-precision adaptations stand in).

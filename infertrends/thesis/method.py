@@ -11,12 +11,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-import infertrends.thesis.constants as C
-import infertrends.data as data
 import infertrends.core.fits as fits
+import infertrends.core.units as units
+import infertrends.data as data
+import infertrends.thesis.constants as C
 import infertrends.thesis.hardware as hardware
 import infertrends.thesis.scaling as scaling
-import infertrends.core.units as units
 from infertrends.core.parameter import Param
 
 

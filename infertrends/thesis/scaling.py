@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-import infertrends.thesis.constants as C
 import infertrends.data as data
+import infertrends.thesis.constants as C
 
 
 def cnn_flops_factor(d_ratio: float = 1.0, w_ratio: float = 1.0, r_ratio: float = 1.0) -> float:

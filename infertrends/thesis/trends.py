@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-import infertrends.thesis.method as energy
-import infertrends.core.fits as fits
 import infertrends.core.compare as compare
+import infertrends.core.fits as fits
 import infertrends.present.trendtext as trendtext
 import infertrends.thesis.hardware as hardware
+import infertrends.thesis.method as energy
 import infertrends.thesis.selection as selection
 
 #: How each domain's state of the art is chosen (thesis §4.1.2 and §4.2.2).
