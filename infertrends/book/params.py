@@ -4,7 +4,7 @@ Each chapter has one cell tagged ``parameters`` whose assignments must equal the
 defaults declared here (a test checks it).  :func:`validate` runs before any
 computation: the command-line runner calls it before starting a kernel, and each
 chapter calls :func:`check` right after its parameters cell.  The energy chapter's
-assumptions are declared with the thesis's method (:data:`infertrends.thesis.method.BOUNDS`),
+assumptions are declared with the thesis's method (:data:`infertrends.thesis.bounds.BOUNDS`),
 and :func:`assumptions_from_params` turns that chapter's values into the method's
 :class:`~infertrends.thesis.method.Assumptions`.
 """
@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-import infertrends.thesis.hardware as hardware
-import infertrends.thesis.method as method
 from infertrends.core.parameter import Param, ParameterError
-from infertrends.thesis.method import Assumptions
+from infertrends.thesis.bounds import BOUNDS
+
+if TYPE_CHECKING:
+    from infertrends.thesis.method import Assumptions
 
 
 def _gpu_names() -> tuple[str, ...]:
@@ -87,16 +88,16 @@ CHAPTERS: dict[str, dict[str, Param]] = {
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
     "energy": _spec(
-        method.BOUNDS["hardware_model"],
+        BOUNDS["hardware_model"],
         Param("gpu", "Tesla V100", "GPU for hardware_model='named-gpu' (a GPU of Table B.1)", str,
               choices_from=_gpu_names),
         Param("precision", "adapted", "peak rates used: FP32 plus mixed precision adapted with NGC speed-ups "
               "(thesis), FP32 only, or each GPU's theoretical tensor peak", str,
               choices=("adapted", "fp32", "tensor-peak")),
-        method.BOUNDS["utilisation"],
-        method.BOUNDS["power_fraction"],
-        method.BOUNDS["host_overhead"],
-        method.BOUNDS["pue"],
+        BOUNDS["utilisation"],
+        BOUNDS["power_fraction"],
+        BOUNDS["host_overhead"],
+        BOUNDS["pue"],
         Param("segments", "all", "hardware trend: GPU segments", str, choices=("all", "Server", "Desktop")),
         Param("exclude_fp32", "thesis", "hardware trend: FP32 rows left out (Table B.3's choice, or none)", str,
               choices=("thesis", "none")),
@@ -219,7 +220,9 @@ def _gpu_needs_named_gpu(v: Mapping[str, Any], given: Mapping[str, Any]) -> str 
 def _named_gpu_has_a_point(v: Mapping[str, Any], given: Mapping[str, Any]) -> str | None:
     if v["hardware_model"] != "named-gpu":
         return None
-    a = assumptions_from_params(v)  # the data, loaded only for this rule
+    import infertrends.thesis.method as method  # the data, loaded only for this rule
+
+    a = assumptions_from_params(v)
     for task in ("CV", "NLP"):
         gpus = set(method._points(task, a)["gpu"])
         if a.gpu not in gpus:
@@ -234,6 +237,9 @@ PARAM_FIELDS = {"hardware_model": "hardware"}
 
 def assumptions_from_params(params: Mapping[str, Any]) -> Assumptions:
     """:class:`Assumptions` from energy-chapter parameter values (the others keep the thesis's)."""
+    import infertrends.thesis.hardware as hardware  # the method and its data, loaded only when asked for
+    from infertrends.thesis.method import Assumptions
+
     fields = {f for f in Assumptions.__dataclass_fields__}
     kwargs: dict[str, Any] = {}
     for name, value in params.items():

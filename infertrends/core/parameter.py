@@ -1,7 +1,7 @@
 """One parameter a reader may change: its type, allowed values, range and default, and the error that names it.
 
 The chapters' parameters (:mod:`infertrends.book.params`) and the assumptions of the thesis's energy method
-(:data:`infertrends.thesis.method.BOUNDS`) are declared with it, so a value is checked the same way wherever it
+(:data:`infertrends.thesis.bounds.BOUNDS`) are declared with it, so a value is checked the same way wherever it
 comes from.
 """
 
