@@ -30,8 +30,7 @@ The chain takes a :class:`Hardware` and a :class:`Step`: the accelerators of the
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
-from functools import cache
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
