@@ -84,10 +84,18 @@ def printed_value(source: str, key: str, quantity: str) -> str:
 
 def external(key: str) -> pd.Series:
     """One sourced value from outside the thesis (``value``, ``low``, ``high``, ``source_url``, ...)."""
-    df = load("external_values").set_index("key")
-    if key not in df.index:
-        raise KeyError(f"no external value {key!r}; known: {', '.join(df.index)}")
-    return df.loc[key]
+    rows = _external_rows(str(data_dir()), _mtime(SPECS["external_values"], None))
+    if key not in rows:
+        raise KeyError(f"no external value {key!r}; known: {', '.join(rows)}")
+    return rows[key].copy()
+
+
+@cache
+def _external_rows(directory: str, mtime: float) -> dict[str, pd.Series]:
+    """The rows of ``external_values.csv`` by key, indexed once per version of the file (the energy chain asks
+    for them about a hundred thousand times in a build; indexing the table each time took minutes)."""
+    df = _load_cached("external_values", directory, mtime).set_index("key")
+    return {key: df.loc[key] for key in df.index}
 
 #: Every data file: the thesis's tables, the extension's, the recount, then the MLPerf import.
 ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS, **MLPERF_SPECS}
