@@ -142,9 +142,9 @@ def _damage(notebook: Path, data: Path, recorded: str) -> str | None:
     return None if isinstance(cells, list) else "its notebook has no list of cells"
 
 
-def _cached(chapter: str, out_dir: Path, digest: str, note: bool = True) -> Result | None:
+def _cached(chapter: str, out_dir: Path, digest: str) -> Result | None:
     """The previous execution in ``out_dir`` if it was made from the same inputs (``digest``) and is intact
-    (its outputs hash as recorded, its notebook parses); a damaged one is reported in one line (``note``)."""
+    (its outputs hash as recorded, its notebook parses); a damaged one is reported in one line."""
     stamp, nb = out_dir / "hash.txt", out_dir / f"{chapter}.ipynb"
     lines = stamp.read_text(encoding="utf-8", errors="replace").split("\n") if stamp.is_file() else [""]
     if lines[0] != digest:
@@ -152,8 +152,7 @@ def _cached(chapter: str, out_dir: Path, digest: str, note: bool = True) -> Resu
     damage = _damage(nb, out_dir / "data", lines[1] if len(lines) > 1 else "")
     if damage is None:
         return Result(chapter, nb, out_dir / "data", 0.0, True)
-    if note:
-        log(f"[cache] {chapter}: the cached execution in {out_dir} cannot be reused ({damage}); executing it again")
+    log(f"[cache] {chapter}: the cached execution in {out_dir} cannot be reused ({damage}); executing it again")
     return None
 
 
