@@ -24,7 +24,7 @@ from infertrends.data.generated import (
     RECOUNT_LANGUAGE, RECOUNT_SPECS, RECOUNT_TOOLS)
 from infertrends.data.loaders import (
     ALL_SPECS, external, gpus, language, load, load_any, load_extension, load_mlperf, load_recount, ngc, printed,
-    printed_value, table_a3_name, TABLE_A3_NAMES, validate_all, vision)
+    per_data_version, printed_value, table_a3_name, TABLE_A3_NAMES, validate_all, version, vision)
 
 #: The schemas and loaders, gathered under one name (each defined in the module it is imported from).
 __all__ = [
@@ -34,6 +34,6 @@ __all__ = [
     "SOURCE_COLUMNS", "SPEC_QUANTITIES", "SPEC_UNITS", "VISION_EXT", "MLPERF_COUNTS", "MLPERF_POWER",
     "MLPERF_POWER_CAP", "MLPERF_ROUND", "MLPERF_ROUNDS", "MLPERF_SPECS", "MLPERF_SUITE", "RECOUNT",
     "RECOUNT_LANGUAGE", "RECOUNT_SPECS", "RECOUNT_TOOLS", "ALL_SPECS", "external", "gpus", "language", "load",
-    "load_any", "load_extension", "load_mlperf", "load_recount", "ngc", "printed", "printed_value",
-    "table_a3_name", "TABLE_A3_NAMES", "validate_all", "vision",
+    "load_any", "load_extension", "load_mlperf", "load_recount", "ngc", "per_data_version", "printed", "printed_value",
+    "table_a3_name", "TABLE_A3_NAMES", "validate_all", "version", "vision",
 ]

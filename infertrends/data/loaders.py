@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -96,6 +99,37 @@ def _external_rows(directory: str, mtime: float) -> dict[str, pd.Series]:
     for them about a hundred thousand times in a build; indexing the table each time took minutes)."""
     df = _load_cached("external_values", directory, mtime).set_index("key")
     return {key: df.loc[key] for key in df.index}
+
+def version() -> tuple[str, tuple[int, ...]]:
+    """The version of the data: its folder and every data file's modification time (0 for a missing file)."""
+    root = data_dir()
+    return str(root), tuple(_mtime(spec, root) for spec in ALL_SPECS.values())
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def per_data_version(fn: F) -> F:
+    """Remember ``fn``'s results per version of the data (:func:`version`) and arguments, for pure functions of
+    the data that the energy chain asks for thousands of times.  Frames, series, lists and dicts are returned as
+    copies, so a caller changing one changes nothing for the next; unhashable arguments are not remembered."""
+    store: dict[tuple, Any] = {}
+
+    @functools.wraps(fn)
+    def remembered(*args: Any, **kwargs: Any) -> Any:
+        key = (version(), args, tuple(sorted(kwargs.items())))
+        try:
+            hit = key in store
+        except TypeError:  # an unhashable argument (a list, a dict): computed each time
+            return fn(*args, **kwargs)
+        if not hit:
+            store[key] = fn(*args, **kwargs)
+        value = store[key]
+        return value.copy() if isinstance(value, (pd.DataFrame, pd.Series, dict, list)) else value
+
+    remembered.cache_clear = store.clear  # type: ignore[attr-defined]
+    return remembered  # type: ignore[return-value]
+
 
 #: Every data file: the thesis's tables, the extension's, the recount, then the MLPerf import.
 ALL_SPECS: dict[str, TableSpec] = {**SPECS, **EXTENSION_SPECS, **RECOUNT_SPECS, **MLPERF_SPECS}

@@ -369,8 +369,17 @@ def read_table(spec: TableSpec, path: Path) -> pd.DataFrame:
     if problems:
         raise DataError(path, sorted(problems, key=lambda p: p.line))
     frame.attrs["source_file"] = str(path)
-    frame.attrs["source_lines"] = lines
+    frame.attrs["source_lines"] = SourceLines(lines)
     return frame
+
+
+class SourceLines(tuple):
+    """The file line of each row, kept in ``DataFrame.attrs``.  Immutable, so a deep copy is the object itself:
+    pandas deep-copies ``attrs`` on every operation, and copying a list of a thousand lines each time made
+    reading the tables the slowest part of the energy chapters."""
+
+    def __deepcopy__(self, memo: dict) -> SourceLines:
+        return self
 
 
 def data_dictionary(spec: TableSpec) -> str:

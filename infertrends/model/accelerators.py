@@ -4,8 +4,6 @@ accelerators and ``accelerator_specs.csv``), and a point known only by its effic
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 
@@ -20,7 +18,7 @@ SPEC_QUANTITIES: tuple[str, ...] = tuple(PEAK_QUANTITY.values()) + (
     "tdp_watts", "memory_bandwidth_gb_s", "memory_gb", "idle_watts")
 
 
-@cache
+@data.per_data_version
 def _specs_cached() -> pd.DataFrame:
     rows = []
     # Table B.1 (thesis): FP32 and dense FP16 tensor peaks ("FP16/FP32 Tensor"; P100's plain FP16).
@@ -54,6 +52,7 @@ def _specs_cached() -> pd.DataFrame:
 UNIT_TO_STORED = {"GiB": 2**30 / 1e9}
 
 
+@data.per_data_version
 def spec_table() -> pd.DataFrame:
     """Every accelerator's energy-model values, one row per accelerator (wide), with launch dates."""
     df = _specs_cached()

@@ -78,6 +78,7 @@ def _resnet50_gflops() -> float:
     return float(v.loc[v["model"] == RESNET50, "gflops"].iloc[0])
 
 
+@data.per_data_version
 def fractions(precision: str) -> dict[str, float]:
     """The achieved fraction of the dense peak at ``precision`` of each inference measurement taken at it (BF16:
     the FP16 rows, over the BF16 peak)."""

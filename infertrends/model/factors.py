@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from typing import Mapping
 
+import infertrends.data as data
 import infertrends.model.accelerators as accelerators
 import infertrends.model.achieved as achieved
 import infertrends.model.chain as chain
@@ -101,6 +102,7 @@ def default_factors(precision: str, boundary: str = "facility", accelerator: str
     return factors(precision, boundary, accelerator=accelerator, hw=hw)
 
 
+@data.per_data_version
 def corners(precision: str, boundary: str = "facility") -> list[chain.Factors]:
     """Every corner of the sourced ranges (each factor at its low or high end)."""
     slots = list(LOW_ENERGY_END)

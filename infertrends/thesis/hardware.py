@@ -89,6 +89,7 @@ def table_5_1(mean: Mean = "arithmetic") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@data.per_data_version
 def table_b3(mean: Mean = "arithmetic", excluded: Sequence[str] = THESIS_B3_EXCLUDED) -> pd.DataFrame:
     """Table B.3: FP32 rows of B.1 (minus ``excluded``) and the adapted rows for CV and NLP."""
     b1 = table_b1()

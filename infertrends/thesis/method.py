@@ -115,6 +115,7 @@ def peak_efficiency(task: str, dates: pd.Series, a: Assumptions) -> pd.DataFrame
     return pd.DataFrame({"gpu": a.gpu, "gflops_per_watt": value}, index=getattr(dates, "index", range(len(dates))))
 
 
+@data.per_data_version
 def hardware_trend(task: str, a: Assumptions, level: float = 0.9) -> fits.Trend:
     """The exponential trend of the GPU points of ``a``'s precision (thesis Fig. 5.2 for the defaults)."""
     points = _points(task, a)
