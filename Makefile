@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book pdf test chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap lab
+.PHONY: book pdf test nbval chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap lab
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -16,7 +16,8 @@ help:
 	@echo "make test                 build, print the PDF, then run the whole test suite"
 	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
 	@echo "make scenarios            every reference workload under every named scenario (runs/scenarios/*.csv)"
-	@echo "make update-references    re-execute chapters and overwrite the nbval references"
+	@echo "make nbval                have nbval execute every reference notebook again and compare its outputs"
+	@echo "make update-references    re-execute chapters and overwrite the reference notebooks"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
 	@echo "make datadict             print the data dictionary generated from the schemas"
 	@echo "make recount              recount Table A.3's FLOPs from model definitions into data/recount/ (own venv, PyTorch)"
@@ -63,8 +64,13 @@ chromium:
 pdf: $(STAMP) chromium book
 	$(BIN)/python -m infertrends pdf
 
+# The suite runs on $(JOBS) processes (pytest-xdist); tests/test_references.py compares the build's executions
+# with the committed references. `make nbval` has nbval execute every reference notebook again instead.
 test: $(STAMP) chromium book pdf
-	$(BIN)/python -m pytest tests --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	$(BIN)/python -m pytest tests -n $(JOBS) --dist worksteal -p no:cacheprovider
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest tests/references --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 	  -p no:cacheprovider
 
 bench: $(STAMP) chromium

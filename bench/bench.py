@@ -114,8 +114,7 @@ def main() -> None:
                                          "-p", "ratio_decimals", "4", "--out", str(Path(tmp) / "b")])[0]
     slowest: list[tuple[float, str]] = []
     if not args.skip_tests:
-        wall, _, output = timed("test suite", [PY, "-m", "pytest", "tests", "--nbval", "--nbval-current-env",
-                                               "--nbval-sanitize-with", "tests/sanitize.cfg", "-q",
+        wall, _, output = timed("test suite", [PY, "-m", "pytest", "tests", "-n", "2", "--dist", "worksteal", "-q",
                                                "-p", "no:cacheprovider", "--durations=10"], keep_output=True)
         results["test suite"] = wall
         slowest = slowest_tests(output)

@@ -118,10 +118,11 @@ def strip_volatile(nb: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_references(jobs: int = 2) -> list[Path]:
-    """Execute every chapter and store the executed notebooks as nbval references."""
+    """Execute every chapter again, each in a kernel started the usual way (not forked from a warm process), and
+    store the executed notebooks as the references the build's executions are compared with."""
     import nbformat
 
-    results = execute_all(jobs=jobs)
+    results = execute_all(jobs=jobs, force=True, warm=False)
     REFERENCES.mkdir(parents=True, exist_ok=True)
     written = []
     for r in results:

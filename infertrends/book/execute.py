@@ -64,13 +64,17 @@ NOISE = ("Kernel is running over TCP without encryption",  # jupyter_client on a
 
 @contextlib.contextmanager
 def _filtered_stderr():
-    """Capture the kernel's stderr (fd 2) and replay it without :data:`NOISE` lines."""
+    """Capture the kernel's stderr (fd 2, and a warm kernel's output) and replay it without :data:`NOISE`
+    lines."""
+    from infertrends.book.warm import kernel_log
+
     sys.stderr.flush()
     saved = os.dup(2)
-    with tempfile.TemporaryFile(mode="w+b") as tmp:
+    with tempfile.NamedTemporaryFile(mode="w+b", prefix="infertrends-kernel-") as tmp:
         os.dup2(tmp.fileno(), 2)
         try:
-            yield
+            with kernel_log(Path(tmp.name)):
+                yield
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)
@@ -93,6 +97,8 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
     import jupytext
     import papermill as pm
 
+    from infertrends.book.warm import WarmKernelManager
+
     start = time.perf_counter()
     data = out_dir / "data"
     if data.exists():
@@ -106,7 +112,8 @@ def _execute(chapter: str, out_dir: Path, parameters: dict[str, Any]) -> float:
             try:
                 with _filtered_stderr():
                     pm.execute_notebook(nb, str(out_dir / f"{chapter}.ipynb"), parameters=parameters or None,
-                                        kernel_name=KERNEL, cwd=str(CHAPTERS), progress_bar=False, log_output=False)
+                                        kernel_name=KERNEL, cwd=str(CHAPTERS), progress_bar=False, log_output=False,
+                                        kernel_manager_class=WarmKernelManager)
                 break
             except RuntimeError as err:  # before any cell ran: the kernel never answered
                 if not str(err).startswith(KERNEL_DID_NOT_START) or attempt == KERNEL_START_ATTEMPTS:
@@ -172,7 +179,7 @@ def execute(chapter: str, parameters: Mapping[str, Any] | None = None, out_dir: 
     if stamp.exists():
         stamp.unlink()
     seconds = _execute(chapter, out_dir, parameters)
-    stamp.write_text(digest + "\n" + outputs_hash(nb, out_dir / "data"), encoding="utf-8")
+    stamp.write_text(f"{digest}\n{outputs_hash(nb, out_dir / 'data')}\n{seconds:.1f}", encoding="utf-8")
     return Result(chapter, nb, out_dir / "data", seconds, False)
 
 
@@ -186,9 +193,10 @@ def validate_data() -> None:
         raise BuildError(str(err)) from None
 
 
-def _die_with(parent: int) -> None:
+def _die_with(parent: int, warm: bool = True) -> None:
     """Initializer of a pool worker: die when the build process dies, even by SIGKILL (which runs no clean-up),
-    so no worker is left running; a worker's kernel then exits too (ipykernel polls its parent, JPY_PARENT_PID)."""
+    so no worker is left running; a worker's kernel then exits too (ipykernel polls its parent, JPY_PARENT_PID).
+    With ``warm``, start the worker's warm kernel process (:mod:`infertrends.book.warm`)."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
@@ -205,15 +213,29 @@ def _die_with(parent: int) -> None:
         threading.Thread(target=watch, daemon=True).start()
     if os.getppid() != parent:  # the build died before the signal was armed
         os._exit(1)
+    if warm:
+        from infertrends.book.warm import start_zygote
+
+        start_zygote()
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """``jobs`` worker processes that die with this process (:func:`_die_with`)."""
-    return ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with, initargs=(os.getpid(),))
+def worker_pool(jobs: int, warm: bool = True) -> ProcessPoolExecutor:
+    """``jobs`` worker processes that die with this process (:func:`_die_with`), each forking its chapters'
+    kernels from a warm process unless ``warm`` is false."""
+    return ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with, initargs=(os.getpid(), warm))
 
 
-def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False) -> list[Result]:
-    """Validate the data once, then execute chapters in parallel (``jobs`` processes), printing progress."""
+def _last_seconds(chapter: str) -> float:
+    """How long the chapter's last execution in the build took (0 if not known)."""
+    try:
+        return float((CACHE / chapter / "hash.txt").read_text(encoding="utf-8").split("\n")[2])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False, warm: bool = True) -> list[Result]:
+    """Validate the data once, then execute chapters in parallel (``jobs`` processes), printing progress; with
+    ``warm``, each chapter's kernel is forked from its worker's warm process (:mod:`infertrends.book.warm`)."""
     validate_data()
     names = names or chapters()
     results: dict[str, Result] = {}
@@ -225,11 +247,12 @@ def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = Fal
             log(f"[{len(results)}/{len(names)}] {name}: unchanged, using cached execution")
         else:
             todo.append(name)
+    todo.sort(key=_last_seconds, reverse=True)  # the longest first, so no worker is left with one at the end
     if todo:
         log(f"executing {len(todo)} chapter(s) with papermill ({min(jobs, len(todo))} in parallel): "
             + ", ".join(todo))
         failures: list[str] = []
-        with worker_pool(min(jobs, len(todo))) as pool:
+        with worker_pool(min(jobs, len(todo)), warm=warm) as pool:
             futures = {pool.submit(execute, name, None, None, True): name for name in todo}  # not cached
             for fut in as_completed(futures):
                 name = futures[fut]
