@@ -30,6 +30,11 @@ TARGETS = {"clean build": 60.0, "no-change rebuild": 10.0, "one-chapter rerun (n
            "test suite": 120.0}
 
 
+#: Start a kernel the usual way (jupyter_client) and shut it down.
+KERNEL_START = ("from jupyter_client.manager import start_new_kernel; "
+                "km, kc = start_new_kernel(kernel_name='python3'); kc.stop_channels(); km.shutdown_kernel(now=True)")
+
+
 def timed(label: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT,
           keep_output: bool = False) -> tuple[float, float, str]:
     """Run ``cmd``; return its wall seconds, the CPU seconds of it and its children, and (``keep_output``) stdout."""
@@ -104,6 +109,15 @@ def main() -> None:
     results["clean build, CPU"] = statistics.median(c for _, c in ours)
     results["jupyter-book's own execution (peer)"] = statistics.median(w for w, _ in peer)
     results["jupyter-book's own execution (peer), CPU"] = statistics.median(c for _, c in peer)
+    # where a clean build's time goes: per chapter, a cold kernel's start and the imports (what the warm kernels
+    # save), the chapters' own computing (their executions in warm kernels, summed), then Sphinx (a no-change
+    # rebuild: validation, staging and jupyter-book's HTML build of the executed notebooks)
+    results["one cold kernel's start and shut-down, CPU"] = timed("cold kernel", [PY, "-c", KERNEL_START])[1]
+    warm_up = "import infertrends.book.warm as w; w._warm_up()"
+    results["one chapter's imports, CPU"] = timed("imports", [PY, "-c", warm_up])[1]
+    results["the chapters' own computing (sum, warm kernels)"] = sum(
+        float((d / "hash.txt").read_text(encoding="utf-8").split("\n")[2])
+        for d in (ROOT / "build" / "cache").iterdir() if (d / "hash.txt").is_file())
     results["no-change rebuild"] = timed("no-change rebuild", [PY, "-m", "infertrends", "build"])[0]
     with tempfile.TemporaryDirectory() as tmp:
         results["one-chapter rerun (notebook + tables)"] = timed(

@@ -31,8 +31,15 @@ def _mtime(spec: TableSpec, directory: Path | None) -> float:
 
 @cache
 def _load_cached(name: str, directory: str, mtime: float) -> pd.DataFrame:
-    spec = SPECS[name]
+    """A table read once per version of its file (every file of :data:`ALL_SPECS`)."""
+    spec = ALL_SPECS[name]
     return read_table(spec, Path(directory) / spec.filename)
+
+
+def _read(name: str) -> pd.DataFrame:
+    """A copy of the table ``name`` (any data file), read once per version of its file."""
+    spec = ALL_SPECS[name]
+    return _load_cached(name, str(data_dir()), _mtime(spec, None)).copy()
 
 
 def vision() -> pd.DataFrame:
@@ -109,10 +116,17 @@ def version() -> tuple[str, tuple[int, ...]]:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _copy(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return value.copy() if isinstance(value, (pd.DataFrame, pd.Series, dict, list)) else value
+
+
 def per_data_version(fn: F) -> F:
     """Remember ``fn``'s results per version of the data (:func:`version`) and arguments, for pure functions of
-    the data that the energy chain asks for thousands of times.  Frames, series, lists and dicts are returned as
-    copies, so a caller changing one changes nothing for the next; unhashable arguments are not remembered."""
+    the data that the energy chain asks for thousands of times.  Frames, series, lists and dicts (also inside a
+    tuple) are returned as copies, so a caller changing one changes nothing for the next; unhashable arguments
+    are not remembered."""
     store: dict[tuple, Any] = {}
 
     @functools.wraps(fn)
@@ -124,8 +138,7 @@ def per_data_version(fn: F) -> F:
             return fn(*args, **kwargs)
         if not hit:
             store[key] = fn(*args, **kwargs)
-        value = store[key]
-        return value.copy() if isinstance(value, (pd.DataFrame, pd.Series, dict, list)) else value
+        return _copy(store[key])
 
     remembered.cache_clear = store.clear  # type: ignore[attr-defined]
     return remembered  # type: ignore[return-value]
@@ -168,8 +181,7 @@ def load_extension(name: str) -> pd.DataFrame:
     """Load and validate an extension table, with ``origin = "extension"``."""
     if name not in EXTENSION_SPECS:
         raise KeyError(f"unknown extension table {name!r}; known: {', '.join(EXTENSION_SPECS)}")
-    spec = EXTENSION_SPECS[name]
-    df = read_table(spec, data_dir() / spec.filename)
+    df = _read(name)
     df["origin"] = "extension"
     return df
 
@@ -178,16 +190,14 @@ def load_recount(name: str = "recount") -> pd.DataFrame:
     """Load and validate a file of the committed recount (``data/recount/``; no PyTorch needed)."""
     if name not in RECOUNT_SPECS:
         raise KeyError(f"unknown recount table {name!r}; known: {', '.join(RECOUNT_SPECS)}")
-    spec = RECOUNT_SPECS[name]
-    return read_table(spec, data_dir() / spec.filename)
+    return _read(name)
 
 
 def load_mlperf(name: str = "mlperf_power") -> pd.DataFrame:
     """Load and validate a file of the committed MLPerf import (``data/mlperf/``; no snapshot needed)."""
     if name not in MLPERF_SPECS:
         raise KeyError(f"unknown MLPerf table {name!r}; known: {', '.join(MLPERF_SPECS)}")
-    spec = MLPERF_SPECS[name]
-    return read_table(spec, data_dir() / spec.filename)
+    return _read(name)
 
 
 def load_any(name: str) -> pd.DataFrame:

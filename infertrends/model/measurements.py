@@ -60,6 +60,7 @@ SQUAD = "SQuAD v1.1"
 SQUAD_MAX_TOKENS = 384
 
 
+@data.per_data_version
 def mean_tokens(dataset: str, max_tokens: int) -> tuple[float, str]:
     """The mean tokens per sequence of ``dataset`` cut at ``max_tokens`` (data/extension/sequence_lengths.csv),
     and the split the histogram counts."""
@@ -71,10 +72,15 @@ def mean_tokens(dataset: str, max_tokens: int) -> tuple[float, str]:
     return float((h["tokens"].astype(float) * n).sum() / n.sum()), str(h["split"].iloc[0])
 
 
+@data.per_data_version
+def _by_model() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Tables A.3 and A.4 indexed by model (asked for once per measurement)."""
+    return data.vision().set_index("model"), data.language().set_index("model")
+
+
 def _work(model: str, row: pd.Series) -> Work | None:
     """The measured work, matched explicitly by the model's name (None: no FLOP count for it)."""
-    vision = data.vision().set_index("model")
-    language = data.language().set_index("model")
+    vision, language = _by_model()
     if model.startswith("ResNet-50"):
         r = vision.loc["ResNet-50"]
         return Work("vision", "CV", float(r["gflops"]), float(r["params_millions"]),
