@@ -8,7 +8,7 @@ JOBS ?= 2
 NAME ?=
 PARAMS ?=
 
-.PHONY: book pdf test nbval chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap lab
+.PHONY: book pdf test nbval screenshots chapter scenarios update-references bench chromium clean help datadict recount recount-check import-mlperf import-power-cap lab
 
 help:
 	@echo "make book                 build the HTML book (book/_build/html/index.html)"
@@ -16,6 +16,7 @@ help:
 	@echo "make test                 build, print the PDF, then run the whole test suite"
 	@echo "make chapter NAME=flop-conventions PARAMS='-p crops 10'   rerun one chapter into runs/"
 	@echo "make scenarios            every reference workload under every named scenario (runs/scenarios/*.csv)"
+	@echo "make screenshots          check every page in a browser and save full-page screenshots (book/_build/screenshots/)"
 	@echo "make nbval                have nbval execute every reference notebook again and compare its outputs"
 	@echo "make update-references    re-execute chapters and overwrite the reference notebooks"
 	@echo "make bench                benchmark builds, reruns and tests (bench/results.json)"
@@ -68,6 +69,9 @@ pdf: $(STAMP) chromium book
 # with the committed references. `make nbval` has nbval execute every reference notebook again instead.
 test: $(STAMP) chromium book pdf
 	$(BIN)/python -m pytest tests -n $(JOBS) --dist worksteal -p no:cacheprovider
+
+screenshots: $(STAMP) chromium book
+	INFERTRENDS_SCREENSHOTS=1 $(BIN)/python -m pytest tests/test_pages.py -n $(JOBS) -p no:cacheprovider -q
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest tests/references --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \

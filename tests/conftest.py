@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import os
 import subprocess
 import threading
@@ -80,3 +82,19 @@ def server(html):
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
+
+
+def run_estimate(*args: str) -> subprocess.CompletedProcess:
+    """``python -m infertrends estimate ARGS`` run in this process: its exit code, stdout and stderr, as
+    :func:`subprocess.run` returns them, without starting an interpreter and importing the package again for
+    each call. tests/test_cli.py and tests/test_safety.py still run the command as a process (its exit code,
+    tracebacks and noise as a user sees them)."""
+    from infertrends.book.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["estimate", *args])
+        except SystemExit as exit_:  # argparse's usage errors
+            code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    return subprocess.CompletedProcess(["estimate", *args], code, out.getvalue(), err.getvalue())

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,13 +12,14 @@ from hypothesis import strategies as st
 import infertrends.model.calibrated as calibrated
 import infertrends.model.chain as chain
 import infertrends.model.estimate as estimate
+from conftest import run_estimate
 
 RESNET_A100 = ["--workload", "vision", "--accelerator", "A100", "--precision", "int8", "--batch", "256",
                "--gflops", "7.6", "--params-billions", "0.0256", "--json"]
 
 
 def cli(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args], capture_output=True, text=True)
+    proc = run_estimate(*args)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 

@@ -15,10 +15,11 @@ import infertrends.model.chain as chain
 import infertrends.model.factors as factors
 import infertrends.model.workloads as workloads
 import infertrends.thesis.method as energy
+from conftest import run_estimate
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args], capture_output=True, text=True)
+    return run_estimate(*args)
 
 
 # --- the chain's arithmetic against hand calculations ---------------------------------------------

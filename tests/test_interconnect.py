@@ -4,8 +4,6 @@ the default split into copies, against hand calculations from the printed source
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import replace
 
 import pytest
@@ -14,6 +12,7 @@ import infertrends.model.accelerators as accelerators
 import infertrends.model.estimate as estimate
 import infertrends.model.interconnect as interconnect
 import infertrends.model.workloads as workloads
+from conftest import run_estimate
 
 #: A Llama-2-70B-like model: 80 layers, hidden width 8,192, 8 KV heads of 128.
 LLAMA70 = workloads.LLM(params_billions=70, n_layers=80, kv_elements_per_layer=2 * 8 * 128, attention_width=8192)
@@ -55,8 +54,7 @@ def test_the_all_reduces_lengthen_the_step_by_their_time():
 
 
 def cli(*args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args, "--json"], capture_output=True,
-                          text=True)
+    proc = run_estimate(*args, "--json")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -87,8 +85,7 @@ def test_an_accelerator_without_a_measured_all_reduce_says_so():
 
 
 def test_the_printed_line_says_when_no_all_reduce_is_counted():
-    proc = subprocess.run([sys.executable, "-m", "infertrends", "estimate", *LLAMA70_ARGS, "--accelerator",
-                           "NVIDIA H100 PCIe", "--count", "4", "--batch", "64", "--tensor-parallel", "4"],
-                          capture_output=True, text=True)
+    proc = run_estimate(*LLAMA70_ARGS, "--accelerator", "NVIDIA H100 PCIe", "--count", "4", "--batch", "64",
+                        "--tensor-parallel", "4")
     assert proc.returncode == 0, proc.stderr
     assert "(all-reduces not counted: no measured all-reduce for NVIDIA H100 PCIe)" in proc.stdout

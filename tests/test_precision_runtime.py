@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 
 import pytest
+from conftest import run_estimate
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "infertrends", "estimate", *args], capture_output=True, text=True)
+    return run_estimate(*args)
 
 
 def out(*args: str) -> dict:

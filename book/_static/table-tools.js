@@ -82,7 +82,8 @@
           var c = numeric ? x - y : String(x).localeCompare(String(y), undefined, {numeric: true});
           return (up ? c : -c) || a - b;
         });
-        order.forEach(function (k) { body.appendChild(rows[k]); });
+        // one replacement, not a move per row: moving 1,368 rows one by one took the browser 6 s to lay out again
+        body.replaceChildren.apply(body, order.map(function (k) { return rows[k]; }));
       }
       th.addEventListener("click", sort);
       th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
