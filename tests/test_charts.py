@@ -170,3 +170,16 @@ def test_charts_with_more_than_four_lines_name_them_at_their_ends():
                 v.get("data", {}).get("name"), [])}
             assert series <= named, f"{chapter} {name}: lines without a label at their end: {series - named}"
     assert checked >= 2  # the MLPerf frontiers and the scale curves
+
+
+def test_a_finished_chart_is_still_validated_when_it_is_shown(monkeypatch):
+    """finish() no longer validates on its way through the spec (it is validated when shown): a property no
+    Vega-Lite mark has, slipped in while finishing, must still stop the chart when it is displayed."""
+    def broken(spec):
+        spec["mark"] = {"type": "point", "not_a_vega_lite_property": 1}
+        return spec
+
+    monkeypatch.setattr(charts, "tooltip_numbers", broken)
+    # (altair reads the unvalidated spec back as some other chart class, which then refuses it)
+    with pytest.raises((alt.utils.schemapi.SchemaValidationError, TypeError)):
+        charts.finish(alt.Chart(pd.DataFrame({"a": [1.0]})).mark_point().encode(x="a:Q"), "A title").to_dict()

@@ -235,8 +235,8 @@ def _last_seconds(chapter: str) -> float:
 
 def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = False, warm: bool = True) -> list[Result]:
     """Validate the data once, then execute chapters in parallel (``jobs`` processes), printing progress; with
-    ``warm``, each chapter's kernel is forked from its worker's warm process (:mod:`infertrends.book.warm`)."""
-    validate_data()
+    ``warm``, each chapter's kernel is forked from its worker's warm process (:mod:`infertrends.book.warm`).
+    The workers start first, so their warm processes import while this process validates the data."""
     names = names or chapters()
     results: dict[str, Result] = {}
     todo: list[str] = []
@@ -248,11 +248,15 @@ def execute_all(names: list[str] | None = None, jobs: int = 2, force: bool = Fal
         else:
             todo.append(name)
     todo.sort(key=_last_seconds, reverse=True)  # the longest first, so no worker is left with one at the end
-    if todo:
-        log(f"executing {len(todo)} chapter(s) with papermill ({min(jobs, len(todo))} in parallel): "
-            + ", ".join(todo))
+    if not todo:
+        validate_data()
+    else:
         failures: list[str] = []
         with worker_pool(min(jobs, len(todo)), warm=warm) as pool:
+            pool.submit(os.getpid)  # starts the workers, whose warm processes import while the data is validated
+            validate_data()
+            log(f"executing {len(todo)} chapter(s) with papermill ({min(jobs, len(todo))} in parallel): "
+                + ", ".join(todo))
             futures = {pool.submit(execute, name, None, None, True): name for name in todo}  # not cached
             for fut in as_completed(futures):
                 name = futures[fut]

@@ -277,10 +277,9 @@ def reproduction_page(table: pd.DataFrame, chapter_of: list[str] | None = None) 
 def jupyter_book(site: Path, output: Path, strict: bool = True, builder: str = "html") -> None:
     """Run ``jupyter-book build`` with ``builder`` (``html``, or ``singlehtml`` for the PDF); ``strict`` turns
     warnings into errors (the book is always strict)."""
-    exe = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(exe if exe.exists() else "jupyter-book"), "build", str(site), "--builder", builder,
+    cmd = [sys.executable, "-m", "infertrends.book.jupyterbook", "build", str(site), "--builder", builder,
            "--path-output", str(output), "-n", "--keep-going", "--quiet"] + (["-W"] if strict else [])
-    log(f"building {builder}: " + " ".join(cmd[1:]))
+    log(f"building {builder}: " + " ".join(cmd[3:]))
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stdout.write(proc.stdout)
