@@ -128,6 +128,7 @@ def main() -> None:
                                          "-p", "ratio_decimals", "4", "--out", str(Path(tmp) / "b")])[0]
     slowest: list[tuple[float, str]] = []
     if not args.skip_tests:
+        timed("pdf (as make test prints it before the suite)", [PY, "-m", "infertrends", "pdf"])
         wall, _, output = timed("test suite", [PY, "-m", "pytest", "tests", "-n", "2", "--dist", "worksteal", "-q",
                                                "-p", "no:cacheprovider", "--durations=10"], keep_output=True)
         results["test suite"] = wall
