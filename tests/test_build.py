@@ -109,9 +109,10 @@ def test_reproduction_ledger(html):
 
 @pytest.mark.parametrize("chapter", sources.chapters())
 def test_reference_notebook_matches_source(root, chapter):
-    """nbval re-executes the reference notebooks, so their code must be the chapter's current code."""
+    """The build's executions are compared with the reference notebooks (and `make nbval` executes them), so
+    their code must be the chapter's current code."""
     ref_path = root / "tests" / "references" / f"{chapter}.ipynb"
-    assert ref_path.exists(), f"no nbval reference for {chapter}: run `make update-references`"
+    assert ref_path.exists(), f"no reference notebook for {chapter}: run `make update-references`"
     ref = nbformat.read(ref_path, as_version=4)
     src = jupytext.read(sources.source(chapter))
     code = lambda nb: [(c.cell_type, c.source) for c in nb.cells if c.cell_type == "code"]
