@@ -1,8 +1,7 @@
-"""The built site, its tables, the ledger, reruns and byte-stable rebuilds."""
+"""The built site, its tables, the ledger and reruns (byte-identical tables: tests/test_references.py)."""
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -118,33 +117,6 @@ def test_reference_notebook_matches_source(root, chapter):
     code = lambda nb: [(c.cell_type, c.source) for c in nb.cells if c.cell_type == "code"]
     assert code(ref) == code(src), f"{ref_path} is stale: run `make update-references` and explain why in the commit"
     assert all(c.get("outputs") is not None for c in ref.cells if c.cell_type == "code")
-
-
-def test_clean_rebuild_gives_identical_tables(html, tmp_path):
-    """A second build (warm kernels, the chapters in the reverse order, so each follows other chapters) gives
-    byte-identical tables and the same outputs; and the measurements chapter, the one that leans most on the
-    data remembered in memory, gives the build's tables run alone in a kernel started the usual way."""
-    names = sources.chapters()[::-1]
-    with execute.worker_pool(2) as pool:
-        results = list(pool.map(execute.execute, names, [None] * len(names), [tmp_path / c for c in names],
-                                [True] * len(names)))
-    alone = execute.execute("measurements", out_dir=tmp_path / "alone", force=True)  # no warm process here
-    assert sorted(p.name for p in alone.data.glob("*.csv"))
-    for table in alone.data.glob("*.csv"):
-        assert table.read_bytes() == (sources.CACHE / "measurements" / "data" / table.name).read_bytes(), table.name
-    for r in [*results, alone]:
-        cells = json.loads(r.notebook.read_text(encoding="utf-8"))["cells"]
-        built = json.loads((sources.CACHE / r.chapter / r.notebook.name).read_text(encoding="utf-8"))["cells"]
-        mask = lambda cs: re.sub(r"altair-viz-[0-9a-f]{32}", "ID", json.dumps(  # noqa: E731
-            [c.get("outputs") for c in cs if c["cell_type"] == "code"], sort_keys=True))
-        assert mask(cells) == mask(built), f"{r.chapter}: outputs differ between the two executions"
-    staged = tmp_path / "site"
-    site.stage(results[::-1], site=staged)  # in the book's order
-    fresh = {p.name: p.read_bytes() for p in (staged / "_extra" / "data").glob("*.csv")}
-    built = {p.name: p.read_bytes() for p in (html / "data").glob("*.csv")}
-    assert fresh.keys() == built.keys()
-    changed = [name for name in fresh if fresh[name] != built[name]]
-    assert not changed, f"tables differ between two builds: {changed}"
 
 
 def test_rerun_writes_elsewhere_and_is_cached(html, tmp_path):

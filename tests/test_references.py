@@ -10,6 +10,7 @@ a second time, and stricter (nbval skips output metadata and execution counts).
 from __future__ import annotations
 
 import configparser
+import hashlib
 import json
 import re
 
@@ -79,3 +80,31 @@ def test_a_changed_output_is_caught(root, tmp_path):
 def test_masks_hide_only_altair_ids(root):
     masks = _masks(root)
     assert [m[0].pattern for m in masks] == [r"altair-viz-[0-9a-f]{32}"]
+
+
+def _table_hashes(root) -> dict[tuple[str, str], str]:
+    path = root / "tests" / "references" / "tables.csv"
+    assert path.exists(), "no tests/references/tables.csv: run `make update-references`"
+    rows = [line.split(",") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    return {(chapter, table): digest for chapter, table, digest in rows}
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_the_build_writes_the_reference_tables_byte_for_byte(root, html, chapter):
+    """Every table a chapter wrote in the build (in a kernel forked from a warm process, after other chapters),
+    and its published copy, has the SHA-256 of the same table written by the reference execution (the chapter
+    alone, in a kernel started the usual way): the tables are byte-identical from the same inputs, however the
+    chapter was run."""
+    want = {table: digest for (c, table), digest in _table_hashes(root).items() if c == chapter}
+    data = sources.CACHE / chapter / "data"
+    got = {t.name: hashlib.sha256(t.read_bytes()).hexdigest() for t in data.glob("*.csv")}
+    assert sorted(got) == sorted(want), f"{chapter} wrote {sorted(got)}, the reference execution {sorted(want)}"
+    changed = [t for t in got if got[t] != want[t]]
+    assert not changed, (f"{chapter}: {changed} differ from the reference execution's "
+                         "(if intended: `make update-references`, with the reason in the commit)")
+    published = [t for t in got if hashlib.sha256((html / "data" / t).read_bytes()).hexdigest() != got[t]]
+    assert not published, f"{chapter}: the published copies of {published} differ from the tables it wrote"
+
+
+def test_every_chapter_has_reference_tables(root):
+    assert {c for c, _ in _table_hashes(root)} == set(CHAPTERS)

@@ -122,14 +122,22 @@ def strip_volatile(nb: dict[str, Any]) -> dict[str, Any]:
     return nb
 
 
+#: The SHA-256 of every table the reference executions wrote, by chapter (``make update-references``).
+TABLE_HASHES = REFERENCES / "tables.csv"
+
+
 def update_references(jobs: int = 2) -> list[Path]:
-    """Execute every chapter again, each in a kernel started the usual way (not forked from a warm process), and
-    store the executed notebooks as the references the build's executions are compared with."""
+    """Execute every chapter again, each alone in a kernel started the usual way (not forked from a warm
+    process), and store the executed notebooks and the SHA-256 of every table they wrote
+    (:data:`TABLE_HASHES`) as the references the build's executions are compared with."""
+    import hashlib
+
     import nbformat
 
     results = execute_all(jobs=jobs, force=True, warm=False)
     REFERENCES.mkdir(parents=True, exist_ok=True)
     written = []
+    hashes = []
     for r in results:
         nb = nbformat.read(r.notebook, as_version=4)
         strip_volatile(nb)
@@ -137,7 +145,12 @@ def update_references(jobs: int = 2) -> list[Path]:
         nbformat.write(nb, target)
         written.append(target)
         log(f"reference updated: {target.relative_to(ROOT)}")
-    return written
+        hashes += [(r.chapter, t.name, hashlib.sha256(t.read_bytes()).hexdigest())
+                   for t in sorted(r.data.glob("*.csv"))]
+    lines = ["chapter,table,sha256", *(",".join(h) for h in hashes)]
+    TABLE_HASHES.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    log(f"reference updated: {TABLE_HASHES.relative_to(ROOT)} ({len(hashes)} tables)")
+    return [*written, TABLE_HASHES]
 
 
 def sweep(out_root: Path | None = None) -> Path:
