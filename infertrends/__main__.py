@@ -3,7 +3,10 @@
 import os
 import sys
 
-from infertrends.book.cli import main
+from infertrends.book.startup import leave_out
+
+leave_out()
+from infertrends.book.cli import main  # noqa: E402 - after leave_out, so that no import compiles what is left out
 
 try:
     sys.exit(main())

@@ -25,6 +25,8 @@ from typing import Any, Iterator
 
 from jupyter_client import AsyncKernelManager
 
+from infertrends.book.startup import leave_out
+
 #: The libraries every chapter imports in its first cell, then the package's layers below the build itself.
 WARM_MODULES: tuple[str, ...] = (
     "numpy", "pandas", "altair", "scipy.stats", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
@@ -100,6 +102,7 @@ def _kernel(request: dict[str, Any]) -> None:
 def main() -> None:
     """The zygote: import, say ``ready``, then fork one kernel per request line (JSON) and answer its pid."""
     _die_with_parent()
+    leave_out()
     try:
         _warm_up()
     except Exception as err:  # noqa: BLE001 - the worker then starts kernels the usual way
