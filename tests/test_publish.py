@@ -5,6 +5,7 @@ manifest, and `make pdf` printed the whole book (checked with poppler's pdftotex
 from __future__ import annotations
 
 import copy
+import functools
 import csv
 import hashlib
 import json
@@ -182,8 +183,16 @@ def test_pdf_prints_what_a_reader_needs_and_no_screen_instructions(html):
 
 def _page_text(path, n: int, layout: bool = False) -> str:
     """Page ``n`` (1 = first) of the PDF as pdftotext reads it, typographic apostrophes made plain."""
-    cmd = ["pdftotext", "-f", str(n), "-l", str(n)] + (["-layout"] if layout else []) + [str(path), "-"]
-    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.replace("\u2019", "'")
+    return _pages(str(path), path.stat().st_mtime_ns, layout)[n - 1]
+
+
+@functools.cache
+def _pages(path: str, mtime: int, layout: bool) -> list[str]:
+    """Every page's text, from one pdftotext run (it ends each page with a form feed), instead of one run,
+    each parsing the whole PDF, per page."""
+    cmd = ["pdftotext"] + (["-layout"] if layout else []) + [path, "-"]
+    text = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.replace("\u2019", "'")
+    return text.split("\f")
 
 
 def test_pdf_contents_give_the_page_each_chapter_starts_on(html):
