@@ -86,9 +86,13 @@ def build(jobs: int = 2, force: bool = False) -> Path:
 
 
 def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, html: bool = True) -> Path:
-    """Rerun one chapter with other ``parameters`` into its own folder; never touches the book."""
-    validate_data()
+    """Rerun one chapter with other ``parameters`` into its own folder; never touches the book.  Its kernel is
+    forked from a warm process started first, which imports while the data is validated."""
+    from infertrends.book.warm import start_zygote
+
     checked = params_mod.validate(chapter, dict(parameters))
+    start_zygote()
+    validate_data()
     if out is None:
         tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"
         out = ROOT / "runs" / chapter / tag

@@ -146,7 +146,10 @@ class Zygote:
         return int(self.proc.stdout.readline())  # type: ignore[union-attr]
 
     def close(self) -> None:
-        """End the zygote (it waits for its kernels) and collect it."""
+        """End the zygote (it waits for its kernels; one never asked for a kernel is stopped at once) and collect
+        it."""
+        if self.ready is None:
+            self.proc.kill()
         with contextlib.suppress(OSError, ValueError):
             self.proc.stdin.close()  # type: ignore[union-attr]
         try:
@@ -161,11 +164,13 @@ _LOG: str | None = None
 
 
 def start_zygote() -> None:
-    """In a build worker: start its zygote (it warms up while the worker goes on) and end it when the worker
-    ends."""
+    """In a build worker, or a rerun's process: start its zygote (it warms up while the process goes on) and end
+    it when the process ends."""
     global _ZYGOTE
     import multiprocessing.util
 
+    if _ZYGOTE is not None:
+        return
     _ZYGOTE = Zygote()
     multiprocessing.util.Finalize(None, _ZYGOTE.close, exitpriority=100)
 
