@@ -27,13 +27,12 @@ from jupyter_client import AsyncKernelManager
 
 from infertrends.book.startup import leave_out
 
-#: The libraries every chapter imports in its first cell, then the package's layers below the build itself.
+#: The libraries every chapter imports in its first cell, and the chapters' parameters.
 WARM_MODULES: tuple[str, ...] = (
     "numpy", "pandas", "altair", "scipy.stats", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel",
-    "myst_nb.ext.glue", "infertrends.core", "infertrends.data", "infertrends.present", "infertrends.thesis",
-    "infertrends.model", "infertrends.book.params")
+    "myst_nb.ext.glue", "infertrends.book.params")
 
-#: Subpackages whose every module the zygote imports (the chapters use most of them).
+#: The package's parts below the build, every module of which the zygote imports (the chapters use most).
 WARM_PACKAGES: tuple[str, ...] = ("infertrends.core", "infertrends.data", "infertrends.present",
                                   "infertrends.thesis", "infertrends.model")
 

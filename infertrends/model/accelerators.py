@@ -18,8 +18,7 @@ SPEC_QUANTITIES: tuple[str, ...] = tuple(PEAK_QUANTITY.values()) + (
     "tdp_watts", "memory_bandwidth_gb_s", "memory_gb", "idle_watts")
 
 
-@data.per_data_version
-def _specs_cached() -> pd.DataFrame:
+def _specs() -> pd.DataFrame:
     rows = []
     # Table B.1 (thesis): FP32 and dense FP16 tensor peaks ("FP16/FP32 Tensor"; P100's plain FP16).
     for _, g in data.gpus().iterrows():
@@ -55,7 +54,7 @@ UNIT_TO_STORED = {"GiB": 2**30 / 1e9}
 @data.per_data_version
 def spec_table() -> pd.DataFrame:
     """Every accelerator's energy-model values, one row per accelerator (wide), with launch dates."""
-    df = _specs_cached()
+    df = _specs()  # remembered with spec_table, per version of the data
     wide = df.pivot(index="accelerator", columns="quantity", values="value")
     if "launch" in wide:
         wide["launch_date"] = pd.to_datetime(wide.pop("launch"), unit="ns")
