@@ -3,15 +3,13 @@ Chromium, offline): moving a slider changes the shown Joules exactly as the Pyth
 
 from __future__ import annotations
 
+import os
 import re
-import shutil
 
 import pandas as pd
 import pytest
 
 import infertrends.model.chain as chain
-
-playwright = pytest.importorskip("playwright.sync_api")
 
 
 SLIDERS = ["fc", "fm", "idle", "k", "host", "pue"]
@@ -43,14 +41,10 @@ def chosen(rows: pd.DataFrame, acc: str, precision: str, batch: int) -> pd.DataF
     return rows[(rows["accelerator"] == acc) & (rows["precision"] == precision) & (rows["batch"] == batch)]
 
 
-def open_page(p, server: str, query: str = ""):
-    browser = p.chromium.launch(executable_path=shutil.which("chromium"),
-                                args=["--no-sandbox", "--disable-background-networking"])
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
-    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())  # offline
-    page.goto(f"{server}/chapters/sensitivity.html{query}")
+def open_calculator(tabs, server: str, query: str = ""):
+    page = tabs(1400, 1100).visit(f"{server}/chapters/sensitivity.html{query}")
     page.wait_for_selector("#fig-calculator svg text")
-    return browser, page
+    return page
 
 
 def sliders(page) -> dict[str, float]:
@@ -59,179 +53,139 @@ def sliders(page) -> dict[str, float]:
     return {n: float(inputs.nth(i).input_value()) for i, n in enumerate(SLIDERS)}
 
 
-def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server):
+def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server, tabs):
     rows = pd.read_csv(html / "data" / "calculator.csv")
     start_rows = chosen(rows, "NVIDIA H100 SXM", "bf16", 64)
-    with playwright.sync_playwright() as p:
-        browser, page = open_page(p, server)
-        start = sliders(page)
-        before = shown_joules(page, start_rows)
-        for ref, value in expected(start_rows, start, "facility").items():
-            assert before[ref] == pytest.approx(value, rel=1e-3), ref  # labels show 4 significant digits
-        # the ghost tick of each case is the central sourced estimate: at the start, where the bar ends
-        for ref, value in start_rows.set_index("reference")["central_facility"].items():
-            assert before[ref] == pytest.approx(value, rel=2e-3), ref
-        inputs = page.locator("#fig-calculator input[type=range]")
-        inputs.nth(0).fill("0.8")
-        inputs.nth(5).fill("1.2")
-        page.wait_for_timeout(300)
-        after = shown_joules(page, start_rows)
-        moved = {**start, "fc": 0.8, "pue": 1.2}
-        for ref, value in expected(start_rows, moved, "facility").items():
-            assert after[ref] == pytest.approx(value, rel=1e-3), ref
-        vision = start_rows[start_rows["unit"] == "image"]["reference"]
-        assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
-        # another accelerator, precision, batch and boundary: the rows of that case, at the node
-        selects = page.locator("#fig-calculator select")
-        selects.nth(0).select_option("NVIDIA B200 (HGX B200)")
-        selects.nth(1).select_option("fp8")
-        selects.nth(2).select_option("8")
-        selects.nth(3).select_option("node")
-        page.wait_for_timeout(300)
-        case = chosen(rows, "NVIDIA B200 (HGX B200)", "fp8", 8)
-        shown = shown_joules(page, case)
-        for ref, value in expected(case, moved, "node").items():
-            assert shown[ref] == pytest.approx(value, rel=1e-3), ref
-        # the address keeps the case ...
-        query = page.evaluate("window.location.search")
-        assert "acc=NVIDIA" in query and "bat=8" in query and "boundary=node" in query and "fc=0.8" in query
+    page = open_calculator(tabs, server)
+    start = sliders(page)
+    before = shown_joules(page, start_rows)
+    for ref, value in expected(start_rows, start, "facility").items():
+        assert before[ref] == pytest.approx(value, rel=1e-3), ref  # labels show 4 significant digits
+    # the ghost tick of each case is the central sourced estimate: at the start, where the bar ends
+    for ref, value in start_rows.set_index("reference")["central_facility"].items():
+        assert before[ref] == pytest.approx(value, rel=2e-3), ref
+    inputs = page.locator("#fig-calculator input[type=range]")
+    inputs.nth(0).fill("0.8")
+    inputs.nth(5).fill("1.2")
+    page.wait_for_timeout(300)
+    after = shown_joules(page, start_rows)
+    moved = {**start, "fc": 0.8, "pue": 1.2}
+    for ref, value in expected(start_rows, moved, "facility").items():
+        assert after[ref] == pytest.approx(value, rel=1e-3), ref
+    vision = start_rows[start_rows["unit"] == "image"]["reference"]
+    assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
+    # another accelerator, precision, batch and boundary: the rows of that case, at the node
+    selects = page.locator("#fig-calculator select")
+    selects.nth(0).select_option("NVIDIA B200 (HGX B200)")
+    selects.nth(1).select_option("fp8")
+    selects.nth(2).select_option("8")
+    selects.nth(3).select_option("node")
+    page.wait_for_timeout(300)
+    case = chosen(rows, "NVIDIA B200 (HGX B200)", "fp8", 8)
+    shown = shown_joules(page, case)
+    for ref, value in expected(case, moved, "node").items():
+        assert shown[ref] == pytest.approx(value, rel=1e-3), ref
+    # the address keeps the case ...
+    query = page.evaluate("window.location.search")
+    assert "acc=NVIDIA" in query and "bat=8" in query and "boundary=node" in query and "fc=0.8" in query
+    if os.environ.get("INFERTRENDS_SCREENSHOTS") == "1":
         page.screenshot(path=str(html.parent / "calculator-test.png"))
-        # ... and the reset button restores every control
-        page.locator("button.calculator-reset").click()
-        page.wait_for_timeout(300)
-        assert sliders(page) == start and page.evaluate("window.location.search") == ""
-        assert shown_joules(page, start_rows) == before
-        browser.close()
+    # ... and the reset button restores every control
+    page.locator("button.calculator-reset").click()
+    page.wait_for_timeout(300)
+    assert sliders(page) == start and page.evaluate("window.location.search") == ""
+    assert shown_joules(page, start_rows) == before
 
 
-def test_a_shared_link_opens_the_calculator_on_its_case(html, server):
+def test_a_shared_link_opens_the_calculator_on_its_case(html, server, tabs):
     rows = pd.read_csv(html / "data" / "calculator.csv")
     case = chosen(rows, "NVIDIA L4", "int8", 1)
-    with playwright.sync_playwright() as p:
-        browser, page = open_page(p, server, "?acc=NVIDIA+L4&pre=int8&bat=1&boundary=accelerator&fm=0.5&pue=9")
-        values = sliders(page)
-        assert values["fm"] == 0.5 and values["pue"] != 9  # a PUE of 9 is out of the slider's range: ignored
-        shown = shown_joules(page, case)
-        for ref, value in expected(case, values, "accelerator").items():
-            assert shown[ref] == pytest.approx(value, rel=1e-3), ref
-        browser.close()
+    page = open_calculator(tabs, server, "?acc=NVIDIA+L4&pre=int8&bat=1&boundary=accelerator&fm=0.5&pue=9")
+    values = sliders(page)
+    assert values["fm"] == 0.5 and values["pue"] != 9  # a PUE of 9 is out of the slider's range: ignored
+    shown = shown_joules(page, case)
+    for ref, value in expected(case, values, "accelerator").items():
+        assert shown[ref] == pytest.approx(value, rel=1e-3), ref
 
 
-def test_ledger_page_summary_and_verdict_filter(html, server):
+def test_ledger_page_summary_and_verdict_filter(html, server, tabs):
     """The ledger page opens with counts by chapter and verdict, and its filter narrows the rows."""
     import infertrends.thesis.ledger as ledger
 
     df = ledger.read(html / "data" / "reproduction.csv")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-        page.goto(f"{server}/reproduction.html")
-        rows = "Array.from(document.querySelectorAll('table.ledger-table tbody tr'))"
-        assert page.evaluate(f"{rows}.length") == len(df)
-        page.select_option("#verdict-filter", "discrepancy")
-        shown = page.evaluate(f"{rows}.filter(r => r.style.display !== 'none').length")
-        assert shown == int((df["verdict"] == "discrepancy").sum()) > 0
-        assert "e+" not in page.inner_text("main") and "e-0" not in page.inner_text("main")
-        browser.close()
+    page = tabs(1400).visit(f"{server}/reproduction.html")
+    rows = "Array.from(document.querySelectorAll('table.ledger-table tbody tr'))"
+    assert page.evaluate(f"{rows}.length") == len(df)
+    page.select_option("#verdict-filter", "discrepancy")
+    shown = page.evaluate(f"{rows}.filter(r => r.style.display !== 'none').length")
+    assert shown == int((df["verdict"] == "discrepancy").sum()) > 0
+    assert "e+" not in page.inner_text("main") and "e-0" not in page.inner_text("main")
 
 
-def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server):
+def test_long_tables_have_a_filter_that_keeps_matching_rows(html, server, tabs):
     """The MLPerf chapter's table of every power result gets a filter box; typing words keeps the rows that
     contain all of them (checked against the published CSV)."""
     power = pd.read_csv(html / "data" / "mlperf-power.csv", dtype=str, keep_default_na=False)
     want = power[(power["system"].str.contains("H200") | power["accelerator_published"].str.contains("H200"))
                  & (power["benchmark"] == "resnet50") & (power["scenario"] == "Offline")]
     assert len(want) > 0
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 420, "height": 900})
-        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-        page.goto(f"{server}/chapters/mlperf-power.html")
-        box = page.locator(".table-filter input").last
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        assert box.get_attribute("placeholder").startswith(f"Filter the {len(power):,} rows")
-        box.fill("H200 ResNet-50 Offline")
-        page.wait_for_timeout(200)
-        shown = page.evaluate("""(() => { const t = Array.from(document.querySelectorAll('table.table'))
-            .find(t => t.querySelectorAll('tbody tr').length === %d);
-            return Array.from(t.querySelectorAll('tbody tr')).filter(r => r.style.display !== 'none').length; })()"""
-                              % len(power))
-        assert shown == len(want)
-        assert page.locator(".table-filter-count").last.text_content() == f"{len(want):,} of {len(power):,} rows"
-        browser.close()
-
-
-def _browser_page(p, server, path, width):
-    browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-    page.goto(f"{server}/{path}")
-    return browser, page
+    page = tabs(420).visit(f"{server}/chapters/mlperf-power.html")
+    box = page.locator(".table-filter input").last
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert box.get_attribute("placeholder").startswith(f"Filter the {len(power):,} rows")
+    box.fill("H200 ResNet-50 Offline")
+    page.wait_for_timeout(200)
+    shown = page.evaluate("""(() => { const t = Array.from(document.querySelectorAll('table.table'))
+        .find(t => t.querySelectorAll('tbody tr').length === %d);
+        return Array.from(t.querySelectorAll('tbody tr')).filter(r => r.style.display !== 'none').length; })()"""
+                          % len(power))
+    assert shown == len(want)
+    assert page.locator(".table-filter-count").last.text_content() == f"{len(want):,} of {len(power):,} rows"
 
 
 HEADERS = "id => Array.from(document.getElementById(id).querySelectorAll('thead th'))"
 BAR = "xpath=preceding-sibling::p[contains(@class, 'key-cols-bar')]"
 
 
-def test_wide_tables_show_key_columns_on_a_phone_and_all_behind_a_button(html, server):
+def test_wide_tables_show_key_columns_on_a_phone_and_all_behind_a_button(html, server, tabs):
     """Table 12.4 (15 columns) shows its key columns at 420 px and all 15 after one click; a table that fits
     whole at 1400 px shows every column and no button. Expected headers come from the published CSV's page
     table, counted here by hand: first column, Model, Measured J and the three ratios."""
     key = ["Study", "Model", "Measured J", "Ratio (a)", "Ratio (b)", "Ratio (c)"]
-    with playwright.sync_playwright() as p:
-        browser, page = _browser_page(p, server, "chapters/measurements.html", 420)
-        visible = (f"({HEADERS})('tbl-measured-vs-estimated').filter(th => th.offsetParent !== null)"
-                   ".map(th => th.textContent.trim())")
-        assert page.evaluate(visible) == key
-        bar = page.locator("#tbl-measured-vs-estimated").locator(BAR)
-        button = bar.locator("button")
-        assert button.text_content() == "Show all 15 columns"
-        button.click()
-        assert len(page.evaluate(visible)) == 15
-        button.click()
-        assert page.evaluate(visible) == key
-        browser.close()
-        browser, page = _browser_page(p, server, "chapters/measurements.html", 1400)
-        whole = f"({HEADERS})('tbl-validation-scores').filter(th => th.offsetParent !== null).length"
-        assert page.evaluate(whole) == 8
-        assert not page.locator("#tbl-validation-scores").locator(BAR).is_visible()
-        browser.close()
+    page = tabs(420).visit(f"{server}/chapters/measurements.html")
+    visible = (f"({HEADERS})('tbl-measured-vs-estimated').filter(th => th.offsetParent !== null)"
+               ".map(th => th.textContent.trim())")
+    assert page.evaluate(visible) == key
+    bar = page.locator("#tbl-measured-vs-estimated").locator(BAR)
+    button = bar.locator("button")
+    assert button.text_content() == "Show all 15 columns"
+    button.click()
+    assert len(page.evaluate(visible)) == 15
+    button.click()
+    assert page.evaluate(visible) == key
+    page = tabs(1400).visit(f"{server}/chapters/measurements.html")
+    whole = f"({HEADERS})('tbl-validation-scores').filter(th => th.offsetParent !== null).length"
+    assert page.evaluate(whole) == 8
+    assert not page.locator("#tbl-validation-scores").locator(BAR).is_visible()
 
 
-def test_long_tables_sort_by_a_clicked_column_as_numbers(html, server):
+def test_long_tables_sort_by_a_clicked_column_as_numbers(html, server, tabs):
     """Clicking "J per unit" of the table of every MLPerf power result sorts its rows by value (as numbers, not
     text: "10.5" after "9.8"), again in reverse; the expected order is the published CSV's, sorted by pandas."""
     power = pd.read_csv(html / "data" / "mlperf-power.csv")
     lowest, highest = power["joules_per_unit"].min(), power["joules_per_unit"].max()
-    with playwright.sync_playwright() as p:
-        browser, page = _browser_page(p, server, "chapters/mlperf-power.html", 1400)
-        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        header = page.locator("#tbl-mlperf-power thead th", has_text="J per unit")
-        column = ("(() => { const t = document.getElementById('tbl-mlperf-power');"
-                  " const i = Array.from(t.querySelectorAll('thead th'))"
-                  ".findIndex(th => th.textContent.includes('J per unit'));"
-                  " return Array.from(t.tBodies[0].rows)"
-                  ".map(r => parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()")
-        header.click()
-        up = page.evaluate(column)
-        assert header.get_attribute("aria-sort") == "ascending"
-        assert up == sorted(up) and up[0] == pytest.approx(lowest, rel=1e-3) and len(up) == len(power)
-        header.click()
-        down = page.evaluate(column)
-        assert down == sorted(down, reverse=True) and down[0] == pytest.approx(highest, rel=1e-3)
-        browser.close()
-
-
-def test_table_captions_wrap_within_a_phone_screen(html, server):
-    """At 420 px a wide table scrolls sideways, but its caption stays within the screen (it used to run
-    off it with the table)."""
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 420, "height": 900})
-        page.route(re.compile(r"^(?!http://127\.0\.0\.1).*"), lambda route: route.abort())
-        page.goto(f"{server}/chapters/mlperf-power.html")
-        rights = page.evaluate("Array.from(document.querySelectorAll('table.table > caption'))"
-                               ".map(c => c.getBoundingClientRect().right)")
-        assert rights and max(rights) <= 420
-        browser.close()
+    page = tabs(1400).visit(f"{server}/chapters/mlperf-power.html")
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    header = page.locator("#tbl-mlperf-power thead th", has_text="J per unit")
+    column = ("(() => { const t = document.getElementById('tbl-mlperf-power');"
+              " const i = Array.from(t.querySelectorAll('thead th'))"
+              ".findIndex(th => th.textContent.includes('J per unit'));"
+              " return Array.from(t.tBodies[0].rows)"
+              ".map(r => parseFloat(r.cells[i].textContent.replace(/,/g, ''))); })()")
+    header.click()
+    up = page.evaluate(column)
+    assert header.get_attribute("aria-sort") == "ascending"
+    assert up == sorted(up) and up[0] == pytest.approx(lowest, rel=1e-3) and len(up) == len(power)
+    header.click()
+    down = page.evaluate(column)
+    assert down == sorted(down, reverse=True) and down[0] == pytest.approx(highest, rel=1e-3)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 import infertrends.book.build as build
 import infertrends.book.execute as execute
@@ -98,7 +99,7 @@ def test_a_symlink_inside_an_owned_folder_is_refused(tmp_path):
 def test_scenarios_refuse_the_books_folders(root, where):
     """Probe 7: ``scenarios --out book/_static`` would have been published with the next build."""
     before = sorted(p.name for p in (root / where).iterdir()) if (root / where).is_dir() else None
-    proc = cli("scenarios", "--out", where, cwd=root)
+    proc = run_cli("scenarios", "--out", where, cwd=root)
     assert proc.returncode == 2 and proc.stderr.startswith("error: refusing to write the scenario tables"), proc.stderr
     assert proc.stderr.count("\n") == 1
     assert (sorted(p.name for p in (root / where).iterdir()) if (root / where).is_dir() else None) == before
@@ -109,7 +110,7 @@ def test_unwritable_and_non_folder_outputs_are_one_line_errors(tmp_path):
     a_file.write_text("x")
     for out, why in ((a_file, "is a file, not a folder"), (a_file / "below", "cannot write"),
                      (Path("/proc/infertrends-cannot-be-here"), "cannot write")):
-        proc = cli("scenarios", "--out", str(out))
+        proc = run_cli("scenarios", "--out", str(out))
         assert proc.returncode == 2 and why in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
         assert "Traceback" not in proc.stderr
     assert a_file.read_text() == "x"
@@ -265,7 +266,7 @@ def test_make_chapter_passes_name_and_params_as_arguments(root, tmp_path, name, 
                                    ["--gflops", "1e-300", "--json"], ["--gflops", "1e300", "--method", "sourced"]])
 def test_estimate_never_prints_a_non_finite_number(extra):
     """Probe 5: ``--gflops 1e300`` printed nan (exit 0) and --json a bare NaN."""
-    proc = cli("estimate", "--workload", "vision", "--accelerator", "A100", "--precision", "fp16",
+    proc = run_cli("estimate", "--workload", "vision", "--accelerator", "A100", "--precision", "fp16",
                "--boundary", "node", *extra)
     assert not_finite_words(proc.stdout + proc.stderr) == []
     assert proc.returncode in (0, 2) and "Traceback" not in proc.stderr

@@ -91,12 +91,14 @@ def rerun(chapter: str, parameters: Mapping[str, Any], out: Path | None = None, 
     from infertrends.book.warm import start_zygote
 
     checked = params_mod.validate(chapter, dict(parameters))
-    start_zygote()
-    validate_data()
     if out is None:
         tag = "-".join(f"{k}={checked[k]}" for k in sorted(checked)) or "defaults"
         out = ROOT / "runs" / chapter / tag
-    owned = outputs.claim(Path(out), f"a rerun of '{chapter}'")
+    what = f"a rerun of '{chapter}'"
+    outputs.check(Path(out), what)  # a refused folder is refused at once, before any work
+    start_zygote()
+    validate_data()
+    owned = outputs.claim(Path(out), what)
     log(f"rerunning '{chapter}' with {checked or 'the default parameters'} into {owned.path}")
     try:
         result = execute(chapter, checked, out_dir=owned.sub("execution"))

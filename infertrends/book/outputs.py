@@ -93,8 +93,9 @@ class Owned:
                                                    indent=1) + "\n", encoding="utf-8")
 
 
-def claim(folder: Path, what: str) -> Owned:
-    """Make ``folder`` this command's output folder, or raise :class:`OutputError` saying why not."""
+def check(folder: Path, what: str) -> Path:
+    """``folder`` resolved if this command may make it its output folder, else :class:`OutputError` saying why not.
+    Writes nothing: a command checks its folder first, so that a refusal comes before any work."""
     resolved = refuse_protected(folder, what)
     if resolved.exists() and not resolved.is_dir():
         raise OutputError(f"cannot write {what} into {folder}: it is a file, not a folder")
@@ -114,6 +115,12 @@ def claim(folder: Path, what: str) -> Owned:
             raise OutputError(f"refusing to write {what} into {folder}: {resolved / foreign[0]}{more} were not "
                               "written by this command and would be replaced or deleted; move them or choose "
                               "another folder")
+    return resolved
+
+
+def claim(folder: Path, what: str) -> Owned:
+    """Make ``folder`` this command's output folder, or raise :class:`OutputError` saying why not."""
+    resolved = check(folder, what)
     try:
         resolved.mkdir(parents=True, exist_ok=True)
         owned = Owned(resolved, what)
