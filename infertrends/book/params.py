@@ -149,6 +149,12 @@ CHAPTERS: dict[str, dict[str, Param]] = {
               choices=("Offline", "Server", "SingleStream", "MultiStream")),
         Param("level", 0.9, "confidence level of the trend intervals", float, minimum=0.5, maximum=0.999),
     ),
+    "assistants": _spec(
+        Param("batch", 64, "questions one copy of the model serves at once (capped to what fits in its memory)", int,
+              minimum=1, maximum=1024),
+        Param("boundary", "node", "boundary of the 2022-2026 comparison and the charts", str,
+              choices=("accelerator", "node", "facility")),
+    ),
     "trends": _spec(
         Param("level", 0.9, "confidence level of the intervals", float, minimum=0.5, maximum=0.999),
     ),

@@ -222,6 +222,63 @@ SEQUENCE_LENGTHS = TableSpec(
     ),
 )
 
+DISCLOSURES = TableSpec(
+    name="disclosures",
+    filename="extension/disclosures.csv",
+    title="Per-prompt energy of assistants as their operators or analysts published it (not in the thesis)",
+    key=("disclosure",),
+    columns=(
+        Column("disclosure", "str", "the figure's short name: who, year, which figure"),
+        Column("organisation", "str", "who published it"),
+        Column("published", "date", "date of publication", "date", earliest=plausible.MEASURED),
+        Column("product", "str", "the product or model the figure is for, as the source names it"),
+        Column("statistic", "enum", "what kind of figure: a median or mean over prompts, or a modelled typical case",
+               allowed=("median", "mean", "typical", "modelled")),
+        Column("prompt", "str", "what one prompt is, as defined by the source"),
+        Column("input_tokens", "float", "input tokens per prompt, where stated", "tokens", positive=True,
+               required=False),
+        Column("output_tokens", "float", "output tokens per prompt, where stated", "tokens", positive=True,
+               required=False),
+        Column("wh_per_prompt", "float", "the figure as printed", "Wh", positive=True, maximum=1000),
+        Column("kind", "enum", "measured on a fleet, modelled from assumptions, or not stated",
+               allowed=("measured", "modelled", "unstated")),
+        Column("boundary", "enum", "what the figure counts: accelerators only, whole servers (node), servers and "
+               "the data centre's overhead (facility), or not stated", allowed=("accelerator", "node", "facility",
+                                                                              "unstated")),
+        Column("reserve_idle", "enum", "whether idle machines kept in reserve are counted",
+               allowed=("included", "excluded", "unstated")),
+        Column("share_accelerator", "float", "share of the figure drawn by the active accelerators, where given",
+               "%", positive=True, maximum=100, required=False),
+        Column("share_host", "float", "share drawn by host processors and memory, where given", "%", minimum=0,
+               maximum=100, required=False),
+        Column("share_idle", "float", "share drawn by idle reserve machines, where given", "%", minimum=0,
+               maximum=100, required=False),
+        Column("share_overhead", "float", "share drawn by the data centre's overhead (PUE), where given", "%",
+               minimum=0, maximum=100, required=False),
+        Column("pue", "float", "the PUE the figure includes, where stated", "ratio", minimum=1, maximum=3,
+               required=False),
+        Column("hardware", "str", "the hardware as stated or assumed by the source"),
+        Column("params_billions", "float", "the model's parameters, where the source states or assumes them",
+               "billions", positive=True, required=False),
+        Column("active_params_billions", "float", "parameters active per token, where stated or assumed", "billions",
+               positive=True, required=False),
+        Column("batch", "int", "the batch the source assumes, where stated", "count", positive=True, required=False),
+        Column("counts", "str", "what the figure includes, in the source's words or arithmetic"),
+        Column("excludes", "str", "what it leaves out"),
+        Column("not_stated", "str", "what the source does not say"),
+        Column("quote", "str", "the sentence that states the figure"),
+        Column("read_in", "str", "whether the figure and its details were read in the primary source or only in a "
+               "secondary copy (named in `notes`)"),
+        *SOURCE_COLUMNS,
+    ),
+    rules=(RowRule("share_accelerator", lambda r: pd.isna(r["share_accelerator"]) or 95 <= sum(
+        r[k] for k in ("share_accelerator", "share_host", "share_idle", "share_overhead")) <= 105,
+                   "the four shares must add up to 100 % (within rounding: 95-105)"),
+           RowRule("active_params_billions", lambda r: pd.isna(r["active_params_billions"])
+                   or r["active_params_billions"] <= r["params_billions"], "must not exceed params_billions")),
+)
+
+
 EXTENSION_SPECS: dict[str, TableSpec] = {s.name: s for s in (VISION_EXT, ACCELERATORS_EXT, LLM_EXT, MEASUREMENTS,
                                                              ACCELERATOR_SPECS, LLM_ARCH,
-                                                             SEQUENCE_LENGTHS)}
+                                                             SEQUENCE_LENGTHS, DISCLOSURES)}

@@ -7,5 +7,6 @@ checked with.
 :mod:`~infertrends.model.factors` (the sourced factors), :mod:`~infertrends.model.estimate` (a reader's own case),
 :mod:`~infertrends.model.scenarios` and :mod:`~infertrends.model.sensitivity`, and the checks against meters:
 :mod:`~infertrends.model.measurements`, :mod:`~infertrends.model.mlperf`, :mod:`~infertrends.model.validation`
-and :mod:`~infertrends.model.calibrated` (the estimate the command line prints).
+and :mod:`~infertrends.model.calibrated` (the estimate the command line prints); and what it says of one question to
+an assistant beside the operators' published figures, :mod:`~infertrends.model.assistants`.
 """

@@ -173,6 +173,10 @@ TITLES = {
     "fig-ext-lm": "GFLOPs per token of language models, thesis and extension",
     "fig-ext-mmlu": "MMLU (5-shot, base models) against GFLOPs per generated token",
     "fig-measured-estimated": "Measured against estimated Joules, by method",
+    "fig-assistant-disclosures": "Published per-prompt figures beside the chain's interval, at matching boundaries",
+    "fig-assistant-tokens": "Energy of one question against its output tokens",
+    "fig-assistant-batch": "Energy of one question against the batch",
+    "fig-assistant-generations": "Energy of one short answer of one model on four accelerator generations",
 }
 
 
