@@ -99,3 +99,31 @@ def test_shares_that_do_not_add_up_are_refused_at_their_cell(tmp_path, monkeypat
     monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(copy))
     with pytest.raises(DataError, match=re.escape("disclosures.csv:2: column 'share_accelerator'")):
         data.load_extension("disclosures")
+
+
+def test_the_command_line_offers_the_questions_as_presets():
+    import json
+
+    from conftest import run_estimate
+
+    import infertrends.book.cli as cli
+
+    assert cli.QUESTION_PRESETS == tuple(q.key for q in assistants.QUESTIONS)
+    case = ["--accelerator", "NVIDIA H200 SXM", "--count", "8", "--precision", "fp8", "--batch", "64",
+            "--params-billions", "671", "--active-params-billions", "37", "--boundary", "node", "--json"]
+    # the chapter's questions, written out by hand: 500 in and 400 out; 10,000 and 500; 500 and 5,000
+    for key, (i, o) in {"short-chat": (500, 400), "long-context": (10000, 500), "reasoning": (500, 5000)}.items():
+        preset = run_estimate("--question", key, *case)
+        by_hand = run_estimate("--workload", "llm-query", "--input-tokens", str(i), "--output-tokens", str(o), *case)
+        assert preset.returncode == by_hand.returncode == 0, preset.stderr
+        assert json.loads(preset.stdout) == json.loads(by_hand.stdout)
+
+
+@pytest.mark.parametrize("clash", [["--output-tokens", "9"], ["--workload", "vision"]])
+def test_a_preset_with_its_own_tokens_or_another_workload_is_refused(clash):
+    from conftest import run_estimate
+
+    proc = run_estimate("--question", "reasoning", *clash, "--accelerator", "A100", "--precision", "fp16",
+                        "--params-billions", "7", "--boundary", "node")
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--question reasoning" in proc.stderr
+    assert proc.stdout == ""

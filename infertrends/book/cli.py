@@ -199,6 +199,11 @@ def _one_line_error(message: str) -> None:
     sys.exit(2)
 
 
+#: The named questions of :data:`infertrends.model.assistants.QUESTIONS` (kept here so that ``--help`` needs no
+#: model import; tests/test_assistants.py checks the two agree).
+QUESTION_PRESETS = ("short-chat", "long-context", "reasoning")
+
+
 def add_estimate_parser(sub: Any) -> None:
     """The ``estimate`` subcommand and its options (see :data:`ESTIMATE_HELP`)."""
     import infertrends.model.chain as chain
@@ -220,6 +225,10 @@ def add_estimate_parser(sub: Any) -> None:
     p.add_argument("--params-billions", type=_positive(float), help="total parameters, billions")
     p.add_argument("--active-params-billions", type=_positive(float),
                    help="parameters active per token (mixture of experts; default: all)")
+    p.add_argument("--question", choices=QUESTION_PRESETS,
+                   help="a question to an assistant as the book names it: --workload llm-query with its input and "
+                        "output tokens (short-chat 500/400, long-context 10,000/500, reasoning 500/5,000; chapter "
+                        "'One question to an assistant')")
     p.add_argument("--input-tokens", type=_positive(int), help="input tokens per sequence or query")
     p.add_argument("--output-tokens", type=_positive(int), help="output tokens per query")
     p.add_argument("--cap-batch", action="store_true",
@@ -278,6 +287,17 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
     if args.list_accelerators:
         print("\n".join(accelerators.accelerator_names()))
         return 0
+    if args.question is not None:  # a preset: the workload and tokens of a named question, never mixed with others
+        import infertrends.model.assistants as assistants
+
+        given = [f"--{o.replace('_', '-')}" for o in ("input_tokens", "output_tokens") if getattr(args, o) is not None]
+        if given or args.workload not in (None, "llm-query"):
+            clash = given[0] if given else f"--workload {args.workload}"
+            print(f"error: --question {args.question} sets the workload (llm-query) and its tokens; drop {clash}",
+                  file=sys.stderr)
+            return 2
+        q = next(q for q in assistants.QUESTIONS if q.key == args.question)
+        args.workload, args.input_tokens, args.output_tokens = "llm-query", q.input_tokens, q.output_tokens
     missing = [o for o in ("workload", "accelerator", "precision", "boundary") if getattr(args, o) is None]
     if missing:
         print(f"error: estimate needs --{missing[0]}", file=sys.stderr)

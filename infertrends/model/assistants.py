@@ -28,15 +28,17 @@ class Question:
     input_tokens: int
     output_tokens: int
     why: str
+    key: str  # the preset's name on the command line (``estimate --question KEY``)
 
 
 #: The named questions. Reasoning: an assumption (the chart of output tokens shows 100 to 20,000).
 QUESTIONS = (
     Question("a short chat answer", QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS,
-             "the book's chat query: ML.ENERGY's ShareGPT chat answers average 380-420 output tokens"),
-    Question("a long-context question", 10_000, 500, "Epoch AI's long-input example: 10,000 tokens in, 500 out"),
+             "the book's chat query: ML.ENERGY's ShareGPT chat answers average 380-420 output tokens", "short-chat"),
+    Question("a long-context question", 10_000, 500, "Epoch AI's long-input example: 10,000 tokens in, 500 out",
+             "long-context"),
     Question("a reasoning answer", QUERY_INPUT_TOKENS, 5_000,
-             "an assumption: a reasoning model writes thousands of tokens before and in its answer"),
+             "an assumption: a reasoning model writes thousands of tokens before and in its answer", "reasoning"),
 )
 
 
