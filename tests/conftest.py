@@ -4,6 +4,7 @@ headless Chromium per test process for the browser tests."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import functools
 import http.server
 import io
@@ -69,6 +70,27 @@ def thesis_text() -> str:
         if os.environ.get("INFERTRENDS_ALLOW_MISSING_THESIS") == "1":
             pytest.skip(f"{err} (skipped: INFERTRENDS_ALLOW_MISSING_THESIS=1)")
         raise
+
+
+def data_copy_with(tmp_path: Path, filename: str, edit) -> Path:
+    """A copy of the data folder under ``tmp_path`` whose ``filename`` (e.g. ``extension/disclosures.csv``) has its
+    rows (dicts, in file order) changed by ``edit``; the copy's path (for ``INFERTRENDS_DATA_DIR``)."""
+    import shutil
+
+    from infertrends.data import data_dir
+
+    copy = tmp_path / "data"
+    shutil.copytree(data_dir(), copy)
+    path = copy / filename
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, rows = reader.fieldnames, list(reader)
+    edit(rows)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+    return copy
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -3,12 +3,11 @@ verdicts, the 2022-2026 bounds, and the chain's physics along tokens and batch."
 
 from __future__ import annotations
 
-import csv
 import re
-import shutil
 
 import pandas as pd
 import pytest
+from conftest import data_copy_with
 
 import infertrends.data as data
 import infertrends.model.assistants as assistants
@@ -85,18 +84,10 @@ def test_more_output_tokens_cost_more_and_a_larger_batch_no_more():
 
 
 def test_shares_that_do_not_add_up_are_refused_at_their_cell(tmp_path, monkeypatch):
-    copy = tmp_path / "data"
-    shutil.copytree(data.data_dir(), copy)
-    path = copy / "extension" / "disclosures.csv"
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        fields, rows = reader.fieldnames, list(reader)
-    rows[0]["share_host"] = "45"  # 58 + 45 + 10 + 8 = 121 %
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
-    monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(copy))
+    def more_host(rows):
+        rows[0]["share_host"] = "45"  # 58 + 45 + 10 + 8 = 121 %
+
+    monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(data_copy_with(tmp_path, "extension/disclosures.csv", more_host)))
     with pytest.raises(DataError, match=re.escape("disclosures.csv:2: column 'share_accelerator'")):
         data.load_extension("disclosures")
 

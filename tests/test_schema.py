@@ -225,20 +225,16 @@ def test_frictionless_reports_a_duplicated_key_once(tmp_path):
 
 def test_a_rule_between_columns_names_the_cell(tmp_path, monkeypatch):
     """An architecture with more attention layers than layers is refused at its line, not computed."""
-    import csv
+    from conftest import data_copy_with
 
-    copy = tmp_path / "data"
-    shutil.copytree(data.data_dir(), copy)
-    path = copy / "extension" / "llm_architecture.csv"
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        fields, rows = reader.fieldnames, list(reader)
-    line = next(i for i, r in enumerate(rows) if r["model"] == "Qwen3.5-35B-A3B") + 2
-    rows[line - 2]["n_attention_layers"] = "41"  # of 40 layers
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
-        w.writeheader()
-        w.writerows(rows)
+    lines = []
+
+    def too_many(rows):
+        lines.append(next(i for i, r in enumerate(rows) if r["model"] == "Qwen3.5-35B-A3B") + 2)
+        rows[lines[0] - 2]["n_attention_layers"] = "41"  # of 40 layers
+
+    copy = data_copy_with(tmp_path, "extension/llm_architecture.csv", too_many)
+    line = lines[0]
     monkeypatch.setenv("INFERTRENDS_DATA_DIR", str(copy))
     with pytest.raises(DataError, match=rf"llm_architecture.csv:{line}: column 'n_attention_layers': value '41': "
                                          "must not exceed n_layers"):
