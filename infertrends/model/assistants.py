@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 import infertrends.data as data
+import infertrends.model.accelerators as accelerators
 import infertrends.model.calibrated as calibrated
 import infertrends.model.estimate as estimate
 import infertrends.model.workloads as workloads
@@ -62,7 +63,7 @@ class Config:
 
 
 #: The configurations: a 2022 dense model on A100s, 2025-2026 mixture-of-experts models on H100, H200 and B200.
-#: TPUs are absent: Google publishes no power rating for TPU v5p, v6e or v7 (accelerator_specs.csv has none).
+#: TPUs are absent: accelerator_specs.csv holds no power rating for them (:func:`unpriced`).
 CONFIGS = (
     Config("2022 dense 175B, 8 A100", 2022, "GPT-3 175B", "NVIDIA A100 SXM 80GB", 8, "fp16",
            "GPT-3's architecture (ChatGPT's model of 2022, GPT-3.5, is undisclosed) in FP16 on one DGX A100"),
@@ -105,6 +106,12 @@ def chain(config: Config, input_tokens: int, output_tokens: int, boundary: str, 
     out = calibrated.calibrated(r, m)
     return {"wh": out["joules_per_unit"] / WH, "low": out["low"] / WH, "high": out["high"] / WH,
             "batch": int(out["batch_used"]), "interval": float(out["interval"])}
+
+
+def unpriced() -> list[str]:
+    """Accelerators of the data the chain cannot price: no power rating (TDP) is in accelerator_specs.csv."""
+    specs = accelerators.spec_table()
+    return sorted(specs.loc[specs["tdp_watts"].isna(), "accelerator"])
 
 
 def facts(config: Config) -> dict[str, float]:
@@ -253,4 +260,4 @@ def generations(batch: int, boundary: str = "node") -> pd.DataFrame:
 
 __all__ = ["BOUNDARIES", "CONFIGS", "Config", "GENERATION_MODEL", "GENERATIONS", "QUESTIONS", "Question", "chain",
            "converted", "disclosures", "estimates", "facts", "generations", "model_of", "side_by_side", "sweep",
-           "then_and_now", "tokens_of", "verdict"]
+           "then_and_now", "tokens_of", "unpriced", "verdict"]
