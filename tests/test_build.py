@@ -147,8 +147,7 @@ def test_rerun_refuses_the_book_folder(root):
 
 def test_scenario_sweep_matches_the_sensitivity_chapter(html, tmp_path):
     """`make scenarios` writes every scenario's Joules through the chain; they must be the page's."""
-    proc = subprocess.run([sys.executable, "-m", "infertrends", "scenarios", "--out", str(tmp_path)],
-                          capture_output=True, text=True)
+    proc = run_cli("scenarios", "--out", str(tmp_path))  # in this process: the command's function, its output
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     sweep = pd.read_csv(tmp_path / "comparison.csv")
     page = pd.read_csv(html / "data" / "scenario-comparison.csv")
