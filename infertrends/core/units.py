@@ -42,6 +42,9 @@ JOULES_PER_KCAL: Final[float] = 4184.0
 #: Joules in one kilowatt-hour.
 JOULES_PER_KWH: Final[float] = 3.6e6
 
+#: Joules in one watt-hour.
+JOULES_PER_WH: Final[float] = JOULES_PER_KWH / 1000
+
 
 def prefix_factor(prefix: str) -> float:
     """Return the multiplier of an SI ``prefix`` (``"G"`` -> ``1e9``)."""

@@ -15,10 +15,9 @@ import infertrends.model.accelerators as accelerators
 import infertrends.model.calibrated as calibrated
 import infertrends.model.estimate as estimate
 import infertrends.model.workloads as workloads
-from infertrends.model.chain import BYTES_PER_ELEMENT
+from infertrends.core.units import JOULES_PER_WH
+from infertrends.model.chain import BOUNDARIES, BYTES_PER_ELEMENT
 from infertrends.model.scenarios import QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS
-
-WH = 3600.0  # J per Wh
 
 
 @dataclass(frozen=True)
@@ -77,9 +76,6 @@ CONFIGS = (
            "fp8", "the same model on one HGX B200"),
 )
 
-BOUNDARIES = ("accelerator", "node", "facility")
-
-
 def disclosures() -> pd.DataFrame:
     """The disclosed per-prompt figures, as printed (``data/extension/disclosures.csv``)."""
     return data.load_extension("disclosures")
@@ -94,18 +90,28 @@ def model_of(name: str) -> workloads.LLM:
     return workloads.llm(name)
 
 
+def short_name(accelerator: str) -> str:
+    """An accelerator's name for a label ("NVIDIA B200 (HGX B200)" -> "B200")."""
+    return accelerator.split(" (")[0].replace("NVIDIA ", "")
+
+
+def _request(config: Config, input_tokens: int, output_tokens: int, boundary: str, batch: int) -> estimate.Request:
+    """The ``estimate`` request of one question on ``config`` (a batch that does not fit runs at the largest that
+    does)."""
+    m = model_of(config.model)
+    return estimate.Request(workload="llm-query", accelerator=config.accelerator, count=config.count,
+                            precision=config.precision, batch=batch, boundary=boundary,
+                            params_billions=m.params_billions, active_params_billions=m.active,
+                            input_tokens=input_tokens, output_tokens=output_tokens, cap_batch=True)
+
+
 @data.per_data_version
 def chain(config: Config, input_tokens: int, output_tokens: int, boundary: str, batch: int) -> dict[str, float]:
     """The calibrated chain's Wh per question of ``config`` at ``boundary``: central, low and high (its central 80 %
     interval), the batch that fits (the requested one, or the largest whose KV cache fits beside the weights)."""
-    m = model_of(config.model)
-    r = estimate.Request(workload="llm-query", accelerator=config.accelerator, count=config.count,
-                         precision=config.precision, batch=batch, boundary=boundary, params_billions=m.params_billions,
-                         active_params_billions=m.active, input_tokens=input_tokens, output_tokens=output_tokens,
-                         cap_batch=True)
-    out = calibrated.calibrated(r, m)
-    return {"wh": out["joules_per_unit"] / WH, "low": out["low"] / WH, "high": out["high"] / WH,
-            "batch": int(out["batch_used"]), "interval": float(out["interval"])}
+    out = calibrated.calibrated(_request(config, input_tokens, output_tokens, boundary, batch), model_of(config.model))
+    return {"wh": out["joules_per_unit"] / JOULES_PER_WH, "low": out["low"] / JOULES_PER_WH,
+            "high": out["high"] / JOULES_PER_WH, "batch": int(out["batch_used"]), "interval": float(out["interval"])}
 
 
 def unpriced() -> list[str]:
@@ -118,9 +124,7 @@ def facts(config: Config) -> dict[str, float]:
     """What sets a configuration's energy per token: its active parameters (2 FLOPs each per token), bytes per
     weight, and the accelerator's dense peak and memory bandwidth per Watt of TDP at that precision."""
     m = model_of(config.model)
-    hw = estimate.hardware_for(estimate.Request(workload="llm-query", accelerator=config.accelerator,
-                                                count=config.count, precision=config.precision, batch=1,
-                                                boundary="node"))
+    hw = estimate.hardware_for(_request(config, QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS, "node", 1))
     return {"active_billions": m.active, "params_billions": m.params_billions,
             "bytes_per_weight": BYTES_PER_ELEMENT[config.precision], "gflops_per_watt": hw.gflops_per_watt,
             "gb_per_joule": float(hw.bandwidth_gb_s) / hw.tdp_watts}
@@ -251,13 +255,12 @@ def generations(batch: int, boundary: str = "node") -> pd.DataFrame:
     short = QUESTIONS[0]
     rows = []
     for acc, precision in GENERATIONS:
-        c = Config(f"{acc.split(' (')[0].replace('NVIDIA ', '')} {precision.upper()}", 0, GENERATION_MODEL, acc, 8,
-                   precision, "")
+        c = Config(f"{short_name(acc)} {precision.upper()}", 0, GENERATION_MODEL, acc, 8, precision, "")
         rows.append({"accelerator": acc, "precision": precision, "label": c.label,
                      **chain(c, short.input_tokens, short.output_tokens, boundary, batch)})
     return pd.DataFrame(rows)
 
 
 __all__ = ["BOUNDARIES", "CONFIGS", "Config", "GENERATION_MODEL", "GENERATIONS", "QUESTIONS", "Question", "chain",
-           "converted", "disclosures", "estimates", "facts", "generations", "model_of", "side_by_side", "sweep",
-           "then_and_now", "tokens_of", "unpriced", "verdict"]
+           "converted", "disclosures", "estimates", "facts", "generations", "model_of", "short_name", "side_by_side",
+           "sweep", "then_and_now", "tokens_of", "unpriced", "verdict"]
