@@ -118,3 +118,17 @@ def test_a_preset_with_its_own_tokens_or_another_workload_is_refused(clash):
                         "--params-billions", "7", "--boundary", "node")
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "--question reasoning" in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_calculator_offers_the_questions_as_presets(html):
+    """The calculator's data has the per-query rows of each question, with its tokens (written here by hand), and
+    every link of the chapter that opens the calculator on a question names one it offers."""
+    calc = pd.read_csv(html / "data" / "calculator.csv")
+    tokens = {"short-chat": "(500 in, 400 out)", "long-context": "(10,000 in, 500 out)",
+              "reasoning": "(500 in, 5,000 out)"}
+    for key, shown in tokens.items():
+        units = set(calc.loc[calc["question"] == key, "unit"])
+        assert units == {f"query {shown}"}, key
+    page = (html / "chapters" / "assistants.html").read_text(encoding="utf-8")
+    linked = re.findall(r'href="sensitivity\.html\?q=([^"#&]+)#fig-calculator"', page)
+    assert sorted(linked) == sorted(tokens)

@@ -17,28 +17,43 @@ BOUNDARY = {"accelerator": ("accelerator", 0), "node": ("node", 1), "facility": 
 
 
 def shown_joules(page, rows: pd.DataFrame) -> dict[str, float]:
-    """The calculator's value labels ("0.01374 J per image"), read from the SVG in data order."""
+    """The calculator's value labels ("0.01374 J per image", "1,407 J = 0.391 Wh per query"), read from the SVG in
+    data order; a query's Wh must be its Joules / 3,600."""
     texts = page.locator("#fig-calculator svg text").all_text_contents()
-    values = [re.fullmatch(r"([0-9.e+-]+) J per (.+)", t.strip()) for t in texts]
+    values = [re.fullmatch(r"([0-9.,]+) J(?: = ([0-9.,]+) Wh)? per (.+)", t.strip()) for t in texts]
     values = [m for m in values if m]
-    assert [m.group(2) for m in values] == list(rows["unit"]), "labels not in the calculator's data order"
-    return {ref: float(m.group(1)) for ref, m in zip(rows["reference"], values)}
-
-
-def expected(rows: pd.DataFrame, v: dict[str, float], boundary: str) -> dict[str, float]:
-    """The Python chain (infertrends.model.chain.energy, each operator its own roofline) for each calculator row."""
+    units = [u.split(" (")[0] for u in rows["unit"]]  # a query's tokens are in the question chosen
+    assert [m.group(3) for m in values] == units, "labels not in the calculator's data order"
     out = {}
-    for r in rows.itertuples():
-        hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
-        parts = ((r.f1, r.b1), (r.f2, r.b2)) if r.f2 or r.b2 else ()
-        step = chain.Step(flops=r.f1 + r.f2, bytes=r.b1 + r.b2, units=r.units, parts=parts, comm_seconds=r.comm)
-        e = chain.energy(step, hw, v["fc"], v["fm"], v["idle"], v["k"], v["host"], v["pue"])
-        out[r.reference] = float(e[boundary])
+    for ref, m in zip(rows["reference"], values):
+        out[ref] = float(m.group(1).replace(",", ""))
+        if m.group(2):
+            assert float(m.group(2).replace(",", "")) == pytest.approx(out[ref] / 3600, rel=6e-3), ref  # 3 digits
     return out
 
 
-def chosen(rows: pd.DataFrame, acc: str, precision: str, batch: int) -> pd.DataFrame:
-    return rows[(rows["accelerator"] == acc) & (rows["precision"] == precision) & (rows["batch"] == batch)]
+def _step(r, prefix: str = "") -> chain.Step:
+    f1, b1, f2, b2 = (getattr(r, f"{prefix}{c}") for c in ("f1", "b1", "f2", "b2"))
+    parts = ((f1, b1), (f2, b2)) if f2 or b2 else ()
+    return chain.Step(flops=f1 + f2, bytes=b1 + b2, units=getattr(r, f"{prefix}units"), parts=parts,
+                      comm_seconds=getattr(r, f"{prefix}comm"))
+
+
+def expected(rows: pd.DataFrame, v: dict[str, float], boundary: str) -> dict[str, float]:
+    """The Python chain (infertrends.model.chain.energy, each operator its own roofline) for each calculator row:
+    a query's prefill plus its decode steps (``s2_``)."""
+    out = {}
+    for r in rows.itertuples():
+        hw = chain.Hardware("calc", "bf16", r.peak / 1e12, r.watts, "dense tensor peak", bandwidth_gb_s=r.bandwidth / 1e9)
+        steps = [_step(r)] + ([_step(r, "s2_")] if r.s2_units > 0 else [])
+        out[r.reference] = sum(float(chain.energy(s, hw, v["fc"], v["fm"], v["idle"], v["k"], v["host"], v["pue"])
+                                     [boundary]) for s in steps)
+    return out
+
+
+def chosen(rows: pd.DataFrame, acc: str, precision: str, batch: int, question: str = "short-chat") -> pd.DataFrame:
+    keep = rows["question"].isna() | (rows["question"] == question)
+    return rows[(rows["accelerator"] == acc) & (rows["precision"] == precision) & (rows["batch"] == batch) & keep]
 
 
 def open_calculator(tabs, server: str, query: str = ""):
@@ -74,7 +89,7 @@ def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server, tabs)
         assert after[ref] == pytest.approx(value, rel=1e-3), ref
     vision = start_rows[start_rows["unit"] == "image"]["reference"]
     assert all(after[r] < before[r] for r in vision)  # more of the peak and a better building: less energy
-    # another accelerator, precision, batch and boundary: the rows of that case, at the node
+    # another accelerator, precision, batch, boundary and question: the rows of that case, at the node
     selects = page.locator("#fig-calculator select")
     selects.nth(0).select_option("NVIDIA B200 (HGX B200)")
     selects.nth(1).select_option("fp8")
@@ -85,9 +100,23 @@ def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server, tabs)
     shown = shown_joules(page, case)
     for ref, value in expected(case, moved, "node").items():
         assert shown[ref] == pytest.approx(value, rel=1e-3), ref
+    # the question presets: their names and tokens as the assistants chapter states them (written here by hand)
+    assert selects.nth(4).locator("option").all_text_contents() == [
+        "a short chat answer (500 in, 400 out)", "a long-context question (10,000 in, 500 out)",
+        "a reasoning answer (500 in, 5,000 out)"]
+    selects.nth(4).select_option("reasoning")
+    page.wait_for_timeout(300)
+    reasoning = chosen(rows, "NVIDIA B200 (HGX B200)", "fp8", 8, "reasoning")
+    assert set(reasoning["unit"]) >= {"query (500 in, 5,000 out)"}
+    long = shown_joules(page, reasoning)
+    for ref, value in expected(reasoning, moved, "node").items():
+        assert long[ref] == pytest.approx(value, rel=1e-3), ref
+    for ref in reasoning[reasoning["question"] == "reasoning"]["reference"]:
+        assert long[ref] > 10 * shown[ref]  # 5,000 output tokens instead of 400: more than 10x the energy
     # the address keeps the case ...
     query = page.evaluate("window.location.search")
     assert "acc=NVIDIA" in query and "bat=8" in query and "boundary=node" in query and "fc=0.8" in query
+    assert "q=reasoning" in query
     if os.environ.get("INFERTRENDS_SCREENSHOTS") == "1":
         page.screenshot(path=str(html.parent / "calculator-test.png"))
     # ... and the reset button restores every control
@@ -99,8 +128,9 @@ def test_moving_a_slider_recomputes_the_chain_in_the_browser(html, server, tabs)
 
 def test_a_shared_link_opens_the_calculator_on_its_case(html, server, tabs):
     rows = pd.read_csv(html / "data" / "calculator.csv")
-    case = chosen(rows, "NVIDIA L4", "int8", 1)
-    page = open_calculator(tabs, server, "?acc=NVIDIA+L4&pre=int8&bat=1&boundary=accelerator&fm=0.5&pue=9")
+    case = chosen(rows, "NVIDIA H200 SXM", "int8", 1, "long-context")
+    page = open_calculator(tabs, server, "?acc=NVIDIA+H200+SXM&pre=int8&bat=1&boundary=accelerator&fm=0.5&pue=9"
+                                         "&q=long-context")
     values = sliders(page)
     assert values["fm"] == 0.5 and values["pue"] != 9  # a PUE of 9 is out of the slider's range: ignored
     shown = shown_joules(page, case)

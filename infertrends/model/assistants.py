@@ -17,29 +17,7 @@ import infertrends.model.estimate as estimate
 import infertrends.model.workloads as workloads
 from infertrends.core.units import JOULES_PER_WH
 from infertrends.model.chain import BOUNDARIES, BYTES_PER_ELEMENT
-from infertrends.model.scenarios import QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS
-
-
-@dataclass(frozen=True)
-class Question:
-    """A named kind of question: its input and output tokens, and where the numbers come from."""
-
-    name: str
-    input_tokens: int
-    output_tokens: int
-    why: str
-    key: str  # the preset's name on the command line (``estimate --question KEY``)
-
-
-#: The named questions. Reasoning: an assumption (the chart of output tokens shows 100 to 20,000).
-QUESTIONS = (
-    Question("a short chat answer", QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS,
-             "the book's chat query: ML.ENERGY's ShareGPT chat answers average 380-420 output tokens", "short-chat"),
-    Question("a long-context question", 10_000, 500, "Epoch AI's long-input example: 10,000 tokens in, 500 out",
-             "long-context"),
-    Question("a reasoning answer", QUERY_INPUT_TOKENS, 5_000,
-             "an assumption: a reasoning model writes thousands of tokens before and in its answer", "reasoning"),
-)
+from infertrends.model.scenarios import QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS, QUESTIONS, Question
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,28 @@ QUERY_OUTPUT_TOKENS = 400
 
 
 @dataclass(frozen=True)
+class Question:
+    """A named kind of question: its input and output tokens, and where the numbers come from."""
+
+    name: str
+    input_tokens: int
+    output_tokens: int
+    why: str
+    key: str  # the preset's name on the command line (``estimate --question KEY``; ``q`` of the calculator's address)
+
+
+#: The named questions. Reasoning: an assumption (the chart of output tokens shows 100 to 20,000).
+QUESTIONS = (
+    Question("a short chat answer", QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS,
+             "the book's chat query: ML.ENERGY's ShareGPT chat answers average 380-420 output tokens", "short-chat"),
+    Question("a long-context question", 10_000, 500, "Epoch AI's long-input example: 10,000 tokens in, 500 out",
+             "long-context"),
+    Question("a reasoning answer", QUERY_INPUT_TOKENS, 5_000,
+             "an assumption: a reasoning model writes thousands of tokens before and in its answer", "reasoning"),
+)
+
+
+@dataclass(frozen=True)
 class Reference:
     """One reference workload: a model, the kind of work and one unit of it."""
 
@@ -56,7 +78,7 @@ class Reference:
         if self.workload == "encoder":
             return f"sequence of {self.input_tokens} tokens"
         if self.workload == "llm-query":
-            return f"query ({self.input_tokens} in, {self.output_tokens} out)"
+            return f"query ({self.input_tokens:,} in, {self.output_tokens:,} out)"
         return chain.UNITS[self.workload]
 
     def llm(self) -> workloads.LLM:

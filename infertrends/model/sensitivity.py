@@ -170,14 +170,20 @@ def _central_joules(items, r: pd.DataFrame) -> dict[str, dict[str, float]]:
 def calculator_rows(sc: scenarios.Scenario, accelerators: tuple[str, ...] = CALC_ACCELERATORS,
                     precisions: tuple[str, ...] = CALC_PRECISIONS,
                     batches: tuple[int, ...] = CALC_BATCHES) -> pd.DataFrame:
-    """One row per single-step reference (vision, encoder, per output token), accelerator, precision and batch,
-    with what the in-page calculator needs to redo :func:`infertrends.model.chain.energy` in the browser: the step's
-    two operators (``f1``/``b1``, ``f2``/``b2``: FLOPs and bytes; a single-operator step has ``f2 = b2 = 0``), the
-    seconds of its tensor-parallel all-reduces (``comm``), the hardware, the batch the memory allows (``batch_used``), the central sourced estimate at each boundary and the
-    thesis's method (ghost marks).  A combination whose weights do not fit the largest server is left out."""
+    """One row per reference (vision, encoder, per output token, and per query for each of
+    :data:`~infertrends.model.scenarios.QUESTIONS`, named in ``question``), accelerator, precision and batch, with
+    what the in-page calculator needs to redo :func:`infertrends.model.chain.energy` in the browser: each step's two
+    operators (``f1``/``b1``, ``f2``/``b2``: FLOPs and bytes; a single-operator step has ``f2 = b2 = 0``), the
+    seconds of its tensor-parallel all-reduces (``comm``) and the step's units per unit of work (``units``); a query's
+    decode steps in the same columns prefixed ``s2_`` (zero for one-step work), the hardware, the batch the memory
+    allows (``batch_used``), the central sourced estimate at each boundary and the thesis's method (ghost marks).
+    A combination whose weights do not fit the largest server is left out."""
     rows = []
-    thesis = {ref.label: scenarios.thesis_joules(ref) for ref in scenarios.references()}
     refs = [ref for ref in scenarios.references() if ref.workload in sc.workloads]
+    refs = [(ref, "") for ref in refs if ref.workload != "llm-query"] + [
+        (replace(ref, input_tokens=q.input_tokens, output_tokens=q.output_tokens), q.key)
+        for q in scenarios.QUESTIONS for ref in refs if ref.workload == "llm-query"]
+    thesis = {(ref.label, q): scenarios.thesis_joules(ref) for ref, q in refs}
     for acc, prec in ((a, p) for a in accelerators for p in precisions):
         r = ranges(prec, acc).set_index("factor")
         for batch in batches:
@@ -185,36 +191,49 @@ def calculator_rows(sc: scenarios.Scenario, accelerators: tuple[str, ...] = CALC
     return pd.DataFrame(rows)
 
 
+def _step_columns(step: chain.Step, n: float, prefix: str = "") -> dict[str, float]:
+    (f1, b1), (f2, b2) = step.parts or ((step.flops, step.bytes), (0.0, 0.0))
+    return {f"{prefix}{k}": v for k, v in dict(f1=f1, b1=b1, f2=f2, b2=b2, comm=step.comm_seconds,
+                                                units=step.units / n).items()}
+
+
+#: The columns of a second step for work of one step: none (the browser skips a step of zero units).
+_NO_STEP = {f"s2_{k}": 0.0 for k in ("f1", "b1", "f2", "b2", "comm", "units")}
+
+
 def _calculator_rows(sc: scenarios.Scenario, refs: list, prec: str, batch: int, r: pd.DataFrame,
-                     thesis: dict[str, float]) -> list[dict]:
+                     thesis: dict[tuple[str, str], float]) -> list[dict]:
     rows = []
-    for one in refs:
+    for one, question in refs:
         try:
             items = workload_steps(sc, [one], batch=batch, precision=prec)
         except chain.ChainError:  # the weights do not fit: no bar
             continue
         central = _central_joules(items, r)
         for ref, hw, steps, used in items:
-            if len(steps) != 1:
-                continue
-            step, n = steps[0]
-            (f1, b1), (f2, b2) = step.parts or ((step.flops, step.bytes), (0.0, 0.0))
-            rows.append(dict(reference=ref.label, unit=ref.unit, accelerator=sc.accelerator, precision=prec, batch=batch,
-                             batch_used=used, f1=f1, b1=b1, f2=f2, b2=b2, comm=step.comm_seconds, units=step.units / n,
+            second = _step_columns(*steps[1], "s2_") if len(steps) == 2 else _NO_STEP
+            rows.append(dict(reference=ref.label, question=question, unit=ref.unit, accelerator=sc.accelerator,
+                             precision=prec, batch=batch, batch_used=used, **_step_columns(*steps[0]), **second,
                              peak=hw.peak_tflops * 1e12 * hw.count, bandwidth=hw.bandwidth_gb_s * 1e9 * hw.count,
-                             watts=hw.tdp_watts * hw.count, thesis=thesis[ref.label],
+                             watts=hw.tdp_watts * hw.count, thesis=thesis[ref.label, question],
                              **{f"central_{b}": v for b, v in central[ref.label].items()}))
     return rows
 
 
+def _vega_step(prefix: str) -> str:
+    """Joules per unit of work of one step at the accelerator, as a Vega expression over a calculator row."""
+    op = "max(datum.{p}f{i} / (fc * datum.peak), datum.{p}b{i} / (fm * datum.bandwidth))"
+    t = f"({op.format(p=prefix, i=1)} + {op.format(p=prefix, i=2)} + datum.{prefix}comm)"
+    return (f"min(1, idle + (1 - idle) * ((datum.{prefix}f1 + datum.{prefix}f2) / ({t} * datum.peak)"
+            f" + k * (datum.{prefix}b1 + datum.{prefix}b2) / ({t} * datum.bandwidth))) * datum.watts * {t}"
+            f" / datum.{prefix}units")
+
+
 #: The chain of :func:`infertrends.model.chain.energy` as a Vega expression over a calculator row (``datum``) and the
 #: sliders fc, fm, idle, k, host, pue and the boundary chosen: each operator its own roofline, their times added,
-#: then the step's tensor-parallel all-reduces (``comm`` seconds), power from the step's activity.  Tested against
-#: the Python chain in a browser.
-_OP = "max(datum.f{i} / (fc * datum.peak), datum.b{i} / (fm * datum.bandwidth))"
-_T = f"({_OP.format(i=1)} + {_OP.format(i=2)} + datum.comm)"
-VEGA_JOULES = (f"min(1, idle + (1 - idle) * ((datum.f1 + datum.f2) / ({_T} * datum.peak) + k * (datum.b1 + datum.b2)"
-               f" / ({_T} * datum.bandwidth))) * datum.watts * {_T} / datum.units"
+#: then the step's tensor-parallel all-reduces (``comm`` seconds), power from the step's activity; a query adds its
+#: decode steps (``s2_``) to its prefill.  Tested against the Python chain in a browser.
+VEGA_JOULES = (f"({_vega_step('')} + (datum.s2_units > 0 ? {_vega_step('s2_')} : 0))"
                " * (boundary == 'accelerator' ? 1 : boundary == 'node' ? host : host * pue)")
 #: The central sourced estimate at the boundary chosen (a column of :func:`calculator_rows`).
 VEGA_CENTRAL = ("boundary == 'accelerator' ? datum.central_accelerator : boundary == 'node' ? datum.central_node"

@@ -327,32 +327,58 @@ def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the extens
     return chart.add_params(param).transform_filter("datum.origin == 'thesis' || show_extension")
 
 
+#: The calculator's axis: Joules from 10 µJ to 1 MJ (an image on a large batch to a long reasoning answer on one
+#: request at a time), its ticks named in the unit that keeps them short.
+CALC_DOMAIN = (1e-5, 1e6)
+_CALC_TICKS = {1e-4: "0.1 mJ", 1e-2: "10 mJ", 1.0: "1 J", 1e2: "100 J", 1e4: "10 kJ", 1e6: "1 MJ"}
+#: A calculator bar's value: Joules in the book's format (4 significant digits, separators above 1,000, no
+#: e-notation) per unit; a query's also in Wh (its tokens are in the question chosen).
+_CALC_SHOWN = ("(datum.joules >= 1000 ? format(datum.joules, ',.0f') : format(datum.joules, '.4g')) + ' J'"
+               " + (datum.question ? ' = ' + format(datum.joules / 3600, ',.3~g') + ' Wh per query'"
+               " : ' per ' + datum.unit)")
+
+
 def calculator(calc, sliders: dict[str, tuple[str, float, float, float, float, float]], order: list[str],
-               joules: str, central: str, choices: dict[str, tuple[str, list, Any]]) -> alt.LayerChart:
+               joules: str, central: str, choices: dict[str, tuple[str, list, Any]],
+               questions: dict[str, str] | None = None) -> alt.LayerChart:
     """The in-page calculator: bars of ``joules`` (a Vega expression of the sliders and choices) per reference of
     the rows of ``calc`` that match the choices, with ghost ticks at the central sourced estimate (``central``) and
-    at the thesis's method (column ``thesis``).
+    at the thesis's method (column ``thesis``).  Each reference's name stands above its bar and its value at the bar's
+    end (inside it when the bar is long), so the bars keep the page's width on a phone.
 
     ``sliders``: name -> (label, start, min, max, sourced low, sourced high); the label shows the sourced range.
     ``choices``: name -> (label, options, start) for ``acc``, ``pre`` and ``bat`` (the rows' ``accelerator``,
-    ``precision`` and ``batch``) and the ``boundary``."""
+    ``precision`` and ``batch``) and the ``boundary``.  ``questions``: the presets of the rows' ``question``
+    (key -> name; the first to start), bound to ``q``."""
     prm = [alt.param(name=n, value=round(v, 3), bind=alt.binding_range(
         min=lo, max=hi, step=0.001, name=f"{label} (sourced {s_lo:.3g}–{s_hi:.3g}) "))
         for n, (label, v, lo, hi, s_lo, s_hi) in sliders.items()]
     prm += [alt.param(name=n, value=v, bind=alt.binding_select(options=opts, name=label))
             for n, (label, opts, v) in choices.items()]
     keep = "datum.accelerator == acc && datum.precision == pre && datum.batch == bat"
+    if questions:
+        prm.append(alt.param(name="q", value=next(iter(questions)), bind=alt.binding_select(
+            options=list(questions), labels=list(questions.values()), name="Question (the per-query bars) ")))
+        keep += " && (!datum.question || datum.question == q)"
+    lo, hi = CALC_DOMAIN
     base = (alt.Chart(calc).transform_filter(keep).transform_calculate(joules=joules, central=central)
-            .transform_calculate(shown="format(datum.joules, '.4g') + ' J per ' + datum.unit", floor="1e-5"))
-    y = alt.Y("reference:N", sort=order, title=None, axis=alt.Axis(labelLimit=320))
+            .transform_calculate(shown=_CALC_SHOWN, floor=str(lo),
+                                 long=f"log(datum.joules / {lo}) / log({hi / lo}) > 0.55"))
+    y = alt.Y("reference:N", sort=order, title=None, axis=None, scale=alt.Scale(paddingInner=0.5, paddingOuter=0.6))
+    ticks = "".join(f"datum.value < {3 * v:g} ? '{t}' : " for v, t in _CALC_TICKS.items()) + "''"
     x = alt.X("joules:Q", title="Joules per unit at the boundary chosen (log scale)",
-              scale=alt.Scale(type="log", domain=[1e-5, 1000]))
+              scale=alt.Scale(type="log", domain=[lo, hi]),
+              axis=alt.Axis(values=list(_CALC_TICKS), labelExpr=ticks))
     tips = [alt.Tooltip("reference:N"), alt.Tooltip("joules:Q", format=",.4g", title="this setting (J)"),
             alt.Tooltip("central:Q", format=",.4g", title="central sourced (J)"),
             alt.Tooltip("thesis:Q", format=",.4g", title="thesis's method (J)"), alt.Tooltip("batch_used:Q")]
     bars = base.mark_bar(color=PALETTE[0], opacity=0.7).encode(y=y, x=x, x2="floor:Q", tooltip=tips)
-    ghost = base.mark_tick(color="#333333", thickness=2, size=18).encode(y=y, x="central:Q", tooltip=tips)
+    ghost = base.mark_tick(color="#333333", thickness=2, size=22).encode(y=y, x="central:Q", tooltip=tips)
     thesis = base.mark_point(shape="diamond", color=PALETTE[1], filled=True, size=70).encode(y=y, x="thesis:Q",
                                                                                             tooltip=tips)
-    labels = base.mark_text(align="left", dx=4, fontSize=12).encode(y=y, x=x, text="shown:N")
-    return alt.layer(bars, ghost, thesis, labels).add_params(*prm)
+    names = base.mark_text(align="left", baseline="bottom", dy=-13, fontSize=12, fontWeight="bold").encode(
+        y=y, x="floor:Q", text="reference:N")
+    values = base.mark_text(fontSize=12, align=alt.expr("datum.long ? 'right' : 'left'"),
+                            dx=alt.expr("datum.long ? -4 : 4")).encode(
+        y=y, x=x, text="shown:N", color=alt.condition("datum.long", alt.value("white"), alt.value("black")))
+    return alt.layer(bars, ghost, thesis, names, values).add_params(*prm).properties(height=alt.Step(46))
