@@ -81,6 +81,19 @@ def markdown_table(df: pd.DataFrame, formats: Mapping[str, str | Callable[[objec
     return "\n".join([header, align, *body])
 
 
+#: Tables longer than this whose cells are all plain text are written by the book's ``{html-table}`` directive
+#: (book/_ext/html_table.py): the same numbered table, its rows one HTML node instead of a node per cell.
+HTML_TABLE_ROWS = 300
+#: What Markdown (with the book's dollar maths) may render as other than itself: escapes, code, emphasis, links,
+#: HTML and entities, maths; an underscore only where it is not between two letters or digits.
+_MARKUP = re.compile(r"\\(?!\|)|[`*\[\]<>&$~!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def plain(line: str) -> bool:
+    """Whether every cell of a pipe-table line renders in Markdown as its own text (``\\|`` is a cell's ``|``)."""
+    return not _MARKUP.search(line.strip().strip("|"))
+
+
 def show_table(
     df: pd.DataFrame,
     name: str,
@@ -102,9 +115,10 @@ def show_table(
     """
     publish(export if export is not None else df, name)
     table = markdown_table(df, formats)
+    directive = "html-table" if len(df) > HTML_TABLE_ROWS and all(map(plain, table.split("\n"))) else "table"
     link = f'<a class="download-csv" href="{data_href}/{name}.csv" download>Download this table as CSV ({name}.csv)</a>'
     fence = ":::" if "`" in caption else "```"  # a backtick fence's first line cannot hold a role's backticks
-    text = f"{fence}{{table}} {caption}\n:name: tbl-{name}\n:align: center\n{_class_line(key_columns(df, key))}\n{table}\n{fence}\n"
+    text = f"{fence}{{{directive}}} {caption}\n:name: tbl-{name}\n:align: center\n{_class_line(key_columns(df, key))}\n{table}\n{fence}\n"
     if collapsed:
         text = f"````{{dropdown}} {caption.split(' (')[0].rstrip('.')} ({len(df):,} rows)\n\n{text}````\n"
     return Markdown(f"{text}\n{link}\n")
