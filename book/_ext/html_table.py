@@ -6,7 +6,8 @@ every doctree pickle carried. This directive takes the same pipe table as MyST's
 ``:name:``, ``:class:`` and ``:align:``, so the table keeps its number, its ``{numref}`` and the page's table
 scripts) but turns the rows into one HTML node. Its cells must be plain text: the book's export
 (``infertrends.present.export``) chooses it only for tables whose every cell renders in Markdown as itself,
-and here each cell is HTML-escaped. Sphinx still indexes the rows for the site's search (it reads a raw HTML node's text).
+and here each cell is HTML-escaped. Sphinx still indexes the rows for the site's search (it reads a raw HTML
+node's text).
 """
 
 from __future__ import annotations
