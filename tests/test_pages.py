@@ -52,6 +52,9 @@ def test_page_reads_well(html, server, tabs, page_name, width):
                         .filter(t => t.scrollWidth > t.clientWidth + 1)
                         .filter(t => !(t.previousElementSibling && t.previousElementSibling.classList.contains('scroll-cue')
                                        && t.previousElementSibling.getBoundingClientRect().height > 0)).length,
+                // scroll cues beyond one per wide table (each says so once, right above its table)
+                cues: document.querySelectorAll('p.scroll-cue').length - Array.from(document.querySelectorAll('table.table'))
+                      .filter(t => t.scrollWidth > t.clientWidth + 1).length,
                 // tables much wider than their box (over 1.2 times) without a key-columns view
                 unkeyed: Array.from(document.querySelectorAll('table.table'))
                          .filter(t => t.scrollWidth > 1.2 * t.clientWidth && !t.classList.contains('key-cols'))
@@ -89,6 +92,7 @@ def test_page_reads_well(html, server, tabs, page_name, width):
     assert found["equations"] == 0, f"{page_name}: {found['equations']} equations wider than the column at {width} px"
     assert not captions, f"{page_name}: table captions run off the screen at {width} px: {captions}"
     assert found["uncued"] == 0, f"{page_name}: {found['uncued']} wide tables without a scroll cue at {width} px"
+    assert found["cues"] == 0, f"{page_name}: {found['cues']} scroll cues more than wide tables at {width} px"
     assert not found["unkeyed"], f"{page_name}: tables over 1.2 times their box without key columns: {found['unkeyed']}"
     assert not found["tiny"], f"{page_name}: chart text under 8 px at {width} px: {found['tiny'][:3]}"
     cut = [label for label in found["labels"] if "\u2026" in label]

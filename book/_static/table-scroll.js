@@ -3,17 +3,23 @@
 // stays in place while the others scroll (custom.css). Nothing is fetched.
 (function () {
   function cue(table) {
-    var prev = table.previousElementSibling;
-    var has = prev && prev.classList.contains("scroll-cue");
+    // one cue per table, kept right above it (the key-columns bar of table-tools.js may be inserted later)
+    var p = table.infertrendsScrollCue;
     var wide = table.scrollWidth > table.clientWidth + 1;
-    if (wide && !has) {
-      var p = document.createElement("p");
-      p.className = "scroll-cue";
-      var cols = table.querySelectorAll("thead tr:last-child th").length || table.rows[0].cells.length;
+    if (wide) {
+      if (!p) {
+        p = document.createElement("p");
+        p.className = "scroll-cue";
+        table.infertrendsScrollCue = p;
+      }
+      var heads = Array.prototype.slice.call(table.querySelectorAll("thead tr:last-child th"));
+      var shown = heads.filter(function (th) { return th.offsetParent !== null; }).length;
+      var cols = shown || heads.length || table.rows[0].cells.length;
       p.textContent = "Scroll sideways for all " + cols + " columns \u2192 (the first stays in place)";
-      table.parentNode.insertBefore(p, table);
-    } else if (!wide && has) {
-      prev.remove();
+      if (table.previousElementSibling !== p) { table.parentNode.insertBefore(p, table); }
+    } else if (p) {
+      p.remove();
+      table.infertrendsScrollCue = null;
     }
   }
   function all() { document.querySelectorAll("table.table").forEach(cue); }
