@@ -122,7 +122,7 @@ def test_html_table_rows_by_hand():
 
 def test_only_long_plain_tables_are_written_as_html(tmp_path, monkeypatch):
     monkeypatch.setenv("INFERTRENDS_EXPORT_DIR", str(tmp_path))
-    n = export.HTML_TABLE_ROWS + 1
+    n = export.HTML_TABLE_ROWS + 1  # 31 rows
     long = pd.DataFrame({"system": [f"x_{i}" for i in range(n)], "j": range(n)})
     assert "```{html-table} Long." in export.show_table(long, "long", "Long.").data
     marked = long.assign(system=[f"*x{i}*" for i in range(n)])  # emphasis: MyST must render it
