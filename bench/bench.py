@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -53,11 +54,30 @@ def timed(label: str, cmd: list[str], env: dict[str, str] | None = None, cwd: Pa
     return seconds, cpu, proc.stdout if keep_output else ""
 
 
-def clean_build() -> tuple[float, float]:
-    """A clean build of the book (its execution cache and site removed first)."""
+#: The clean build's own account of its phases (infertrends.book.build): (label here, its words there).
+PHASES = (("clean build: data validated and chapters executed", "data validated and chapters executed"),
+          ("clean build: site laid out", "site laid out"), ("clean build: Sphinx's HTML", "HTML"),
+          ("clean build: published", "published"))
+
+
+def phases(output: str) -> dict[str, float]:
+    """Wall seconds of each phase of a build, read from its summary line ("book built in ... (... HTML 12.7 s,
+    ...)"); a phase the line does not name is left out."""
+    line = next((x for x in output.splitlines() if x.startswith("book built in")), "")
+    out = {}
+    for label, words in PHASES:
+        m = re.search(r"(?:\(|, )" + re.escape(words) + r" ([0-9.]+) s", line)
+        if m:
+            out[label] = float(m.group(1))
+    return out
+
+
+def clean_build() -> tuple[float, float, dict[str, float]]:
+    """A clean build of the book (its execution cache and site removed first): wall, CPU and its phases."""
     for path in (ROOT / "build", ROOT / "book" / "_build"):
         shutil.rmtree(path, ignore_errors=True)
-    return timed("clean build", [PY, "-m", "infertrends", "build"])[:2]
+    wall, cpu, output = timed("clean build", [PY, "-m", "infertrends", "build"], keep_output=True)
+    return wall, cpu, phases(output)
 
 
 def peer_build(sources: Path, work: Path) -> tuple[float, float]:
@@ -96,7 +116,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="alternating clean builds of the book and its peer")
     args = parser.parse_args()
     results: dict[str, float] = {}
-    ours: list[tuple[float, float]] = []
+    ours: list[tuple[float, float, dict[str, float]]] = []
     peer: list[tuple[float, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources"
@@ -105,13 +125,17 @@ def main() -> None:
             if round_ == 0:
                 shutil.copytree(ROOT / "build" / "site", sources)
             peer.append(peer_build(sources, Path(tmp) / "peer"))
-    results["clean build"] = statistics.median(w for w, _ in ours)
-    results["clean build, CPU"] = statistics.median(c for _, c in ours)
+    results["clean build"] = statistics.median(w for w, _, _ in ours)
+    results["clean build, CPU"] = statistics.median(c for _, c, _ in ours)
+    for label, _ in PHASES:  # where the clean build's wall time goes (medians of the rounds)
+        seen = [p[label] for _, _, p in ours if label in p]
+        if seen:
+            results[label] = statistics.median(seen)
     results["jupyter-book's own execution (peer)"] = statistics.median(w for w, _ in peer)
     results["jupyter-book's own execution (peer), CPU"] = statistics.median(c for _, c in peer)
-    # where a clean build's time goes: per chapter, a cold kernel's start and the imports (what the warm kernels
-    # save), the chapters' own computing (their executions in warm kernels, summed), then Sphinx (a no-change
-    # rebuild: validation, staging and jupyter-book's HTML build of the executed notebooks)
+    # where a clean build's time goes: its phases above (Sphinx's HTML among them); per chapter, a cold kernel's
+    # start and the imports (what the warm kernels save), the chapters' own computing (their executions in warm
+    # kernels, summed); then a no-change rebuild (validation, staging and Sphinx's HTML of the executed notebooks)
     results["one cold kernel's start and shut-down, CPU"] = timed("cold kernel", [PY, "-c", KERNEL_START])[1]
     warm_up = "import infertrends.book.warm as w; w._warm_up()"
     results["one chapter's imports, CPU"] = timed("imports", [PY, "-c", warm_up])[1]
