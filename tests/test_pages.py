@@ -59,6 +59,13 @@ def test_page_reads_well(html, server, tabs, page_name, width):
                 unkeyed: Array.from(document.querySelectorAll('table.table'))
                          .filter(t => t.scrollWidth > 1.2 * t.clientWidth && !t.classList.contains('key-cols'))
                          .map(t => t.id),
+                // chart text running past its chart's right edge (the SVG clips it)
+                clipped: Array.from(document.querySelectorAll('.vega-embed svg.marks')).flatMap(svg => {
+                    const right = svg.getBoundingClientRect().right;
+                    return Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim()
+                        && t.getBoundingClientRect().right > right + 2)  // 2 px: a glyph's side bearing
+                        .map(t => t.textContent.slice(0, 40) + ' (' + Math.round(t.getBoundingClientRect().right - right) + ' px)');
+                }),
                 // chart text as drawn: font size times the factor the page scaled the chart by
                 tiny: Array.from(document.querySelectorAll('.vega-embed svg')).flatMap(svg => {
                     const w = parseFloat(svg.getAttribute('width')) || svg.getBoundingClientRect().width;
@@ -94,6 +101,7 @@ def test_page_reads_well(html, server, tabs, page_name, width):
     assert found["uncued"] == 0, f"{page_name}: {found['uncued']} wide tables without a scroll cue at {width} px"
     assert found["cues"] == 0, f"{page_name}: {found['cues']} scroll cues more than wide tables at {width} px"
     assert not found["unkeyed"], f"{page_name}: tables over 1.2 times their box without key columns: {found['unkeyed']}"
+    assert not found["clipped"], f"{page_name}: chart text cut at the chart's right edge at {width} px: {found['clipped']}"
     assert not found["tiny"], f"{page_name}: chart text under 8 px at {width} px: {found['tiny'][:3]}"
     cut = [label for label in found["labels"] if "\u2026" in label]
     assert not cut, f"{page_name}: chart labels cut with an ellipsis at {width} px: {cut[:5]}"

@@ -44,6 +44,8 @@ def _theme() -> alt.theme.ThemeConfig:
             # axis, greedy on a log axis) a label closer than 6 px to its neighbour is dropped
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "gridColor": "#e6e6e6", "labelSeparation": 6,
                      "labelFlush": True},
+            # an x axis's title ends where the plot ends (centred, a title longer than a phone's plot ran off it)
+            "axisX": {"titleAnchor": "end"},
             # numbers on axes in plain notation with thousands separators (no e-notation, as in the text)
             "axisQuantitative": {"format": ",~r"},
             # dates: one tick a year at most, labelled by the year alone
@@ -211,7 +213,17 @@ def finish(chart: Any, title: str | None = None) -> Any:
     # here too, on the way out and back in, took about two thirds of each chart's time
     spec = tooltip_numbers(label_fields(chart.to_dict(validate=False)))
     spec.pop("config", None)  # the theme adds it again (its Vega legend layout is not in Vega-Lite's schema)
+    labelled = any(layer.get("name") == END_LABELS for layer in spec.get("layer", []))
+    spec["padding"] = {"left": 5, "top": 5, "bottom": 5, "right": END_LABEL_ROOM if labelled else EDGE_ROOM}
     return responsive(type(chart).from_dict(spec, validate=False))
+
+
+#: Room (px) kept right of every chart, and of a chart with :func:`end_labels` (the name of their layer): Vega's
+#: fit-to-width layout counts text beyond the plot only in part, and clipped the last pixels of a centred axis
+#: title or the last tick label (1-10 px at 420 px) and the end labels' last 10-25 px.
+EDGE_ROOM = 20
+END_LABELS = "end-labels"
+END_LABEL_ROOM = 36
 
 
 def tooltip(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
@@ -256,7 +268,7 @@ def end_labels(data: pd.DataFrame, x: str, y: str | alt.Y, series: str, domain: 
     span = np.log10(domain[1] / domain[0]) if log else domain[1] - domain[0]
     last[yf] = label_positions(last[yf], LABEL_GAP_PX / HEIGHT * span, log)
     last[xf] = data[xf].max()
-    return alt.Chart(last).mark_text(align="left", baseline="middle", dx=8, fontSize=11).encode(
+    return alt.Chart(last, name=END_LABELS).mark_text(align="left", baseline="middle", dx=8, fontSize=11).encode(
         x=alt.X(x), y=y if isinstance(y, alt.Y) else alt.Y(y), text=alt.Text(f"{series}:N"), **encode)
 
 
