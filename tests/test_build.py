@@ -298,3 +298,21 @@ def test_the_page_shows_the_parameters_under_the_method_heading():
                                           "level = 0.9", "level = 0.8", "End"]
     with pytest.raises(sources.BuildError, match="Method and rerun"):
         site.method_last({"cells": cells[:5], "metadata": {}}, "x")
+
+
+def test_a_clean_build_runs_the_longest_chapters_first(tmp_path, monkeypatch):
+    """Without timings in the cache (a clean build), the chapters' seconds of the last make bench order them,
+    longest first; the cache's own timing wins where there is one; an unknown chapter or a broken file counts 0."""
+    import json
+
+    import infertrends.book.execute as execute
+
+    (tmp_path / "cache" / "b").mkdir(parents=True)
+    (tmp_path / "cache" / "b" / "hash.txt").write_text("hash\nparams\n9.5\n", encoding="utf-8")
+    measured = tmp_path / "chapter-seconds.json"
+    measured.write_text(json.dumps({"a": 6.2, "b": 1.0, "c": 0.8}), encoding="utf-8")
+    monkeypatch.setattr(execute, "CACHE", tmp_path / "cache")
+    monkeypatch.setattr(execute, "MEASURED_SECONDS", measured)
+    assert sorted(["c", "a", "d", "b"], key=execute._last_seconds, reverse=True) == ["b", "a", "c", "d"]
+    measured.write_text("not json", encoding="utf-8")
+    assert execute._last_seconds("a") == 0.0

@@ -225,11 +225,21 @@ def worker_pool(jobs: int, warm: bool = True) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_die_with, initargs=(os.getpid(), warm))
 
 
+#: Each chapter's seconds in the last ``make bench`` (bench/bench.py writes it): the order of a clean build, whose
+#: cache holds no timings yet (in the table of contents' order the longest chapters ran last, one worker idle).
+MEASURED_SECONDS = ROOT / "bench" / "chapter-seconds.json"
+
+
 def _last_seconds(chapter: str) -> float:
-    """How long the chapter's last execution in the build took (0 if not known)."""
+    """How long the chapter's last execution in the build took; else how long it took in the last ``make bench``
+    (0 if neither is known)."""
     try:
         return float((CACHE / chapter / "hash.txt").read_text(encoding="utf-8").split("\n")[2])
     except (OSError, IndexError, ValueError):
+        pass
+    try:
+        return float(json.loads(MEASURED_SECONDS.read_text(encoding="utf-8")).get(chapter, 0.0))
+    except (OSError, ValueError, TypeError, AttributeError):
         return 0.0
 
 
