@@ -343,11 +343,10 @@ def extension_toggle(chart: alt.Chart, show: bool, label: str = "Show the extens
 #: request at a time), its ticks named in the unit that keeps them short.
 CALC_DOMAIN = (1e-5, 1e6)
 _CALC_TICKS = {1e-4: "0.1 mJ", 1e-2: "10 mJ", 1.0: "1 J", 1e2: "100 J", 1e4: "10 kJ", 1e6: "1 MJ"}
-#: A calculator bar's value: Joules in the book's format (4 significant digits, separators above 1,000, no
-#: e-notation) per unit; a query's also in Wh (its tokens are in the question chosen).
-_CALC_SHOWN = ("(datum.joules >= 1000 ? format(datum.joules, ',.0f') : format(datum.joules, '.4g')) + ' J'"
-               " + (datum.question ? ' = ' + format(datum.joules / 3600, ',.3~g') + ' Wh per query'"
-               " : ' per ' + datum.unit)")
+#: A calculator bar's value: Joules in the book's format (4 significant digits, thousands separators, never
+#: e-notation: d3's "r") per unit; a query's also in Wh, to 3 digits (its tokens are in the question chosen).
+_CALC_SHOWN = ("format(datum.joules, ',.4r') + ' J' + (datum.question ? ' = ' + format(datum.joules / 3600, ',.3r')"
+               " + ' Wh per query' : ' per ' + datum.unit)")
 
 
 def calculator(calc, sliders: dict[str, tuple[str, float, float, float, float, float]], order: list[str],
