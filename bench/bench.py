@@ -139,8 +139,9 @@ def main() -> None:
     results["one cold kernel's start and shut-down, CPU"] = timed("cold kernel", [PY, "-c", KERNEL_START])[1]
     warm_up = "import infertrends.book.warm as w; w._warm_up()"
     results["one chapter's imports, CPU"] = timed("imports", [PY, "-c", warm_up])[1]
-    seconds = {d.name: float((d / "hash.txt").read_text(encoding="utf-8").split("\n")[2])
-               for d in sorted((ROOT / "build" / "cache").iterdir()) if (d / "hash.txt").is_file()}
+    from infertrends.book.execute import CACHE, cached_seconds
+
+    seconds = {d.name: s for d in sorted(CACHE.iterdir()) if (s := cached_seconds(d.name)) is not None}
     results["the chapters' own computing (sum, warm kernels)"] = sum(seconds.values())
     # each chapter's seconds, so that a clean build (no timings in its cache) runs the longest first
     (ROOT / "bench" / "chapter-seconds.json").write_text(

@@ -199,7 +199,7 @@ def _one_line_error(message: str) -> None:
     sys.exit(2)
 
 
-#: The named questions of :data:`infertrends.model.assistants.QUESTIONS` (kept here so that ``--help`` needs no
+#: The named questions of :data:`infertrends.model.scenarios.QUESTIONS` (kept here so that ``--help`` needs no
 #: model import; tests/test_assistants.py checks the two agree).
 QUESTION_PRESETS = ("short-chat", "long-context", "reasoning")
 
@@ -288,7 +288,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
         print("\n".join(accelerators.accelerator_names()))
         return 0
     if args.question is not None:  # a preset: the workload and tokens of a named question, never mixed with others
-        import infertrends.model.assistants as assistants
+        import infertrends.model.scenarios as scenarios
 
         given = [f"--{o.replace('_', '-')}" for o in ("input_tokens", "output_tokens") if getattr(args, o) is not None]
         if given or args.workload not in (None, "llm-query"):
@@ -296,7 +296,7 @@ def run_estimate(args: argparse.Namespace, p_est_error: argparse.ArgumentParser)
             print(f"error: --question {args.question} sets the workload (llm-query) and its tokens; drop {clash}",
                   file=sys.stderr)
             return 2
-        q = next(q for q in assistants.QUESTIONS if q.key == args.question)
+        q = next(q for q in scenarios.QUESTIONS if q.key == args.question)
         args.workload, args.input_tokens, args.output_tokens = "llm-query", q.input_tokens, q.output_tokens
     missing = [o for o in ("workload", "accelerator", "precision", "boundary") if getattr(args, o) is None]
     if missing:

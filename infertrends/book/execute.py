@@ -230,13 +230,20 @@ def worker_pool(jobs: int, warm: bool = True) -> ProcessPoolExecutor:
 MEASURED_SECONDS = ROOT / "bench" / "chapter-seconds.json"
 
 
-def _last_seconds(chapter: str) -> float:
-    """How long the chapter's last execution in the build took; else how long it took in the last ``make bench``
-    (0 if neither is known)."""
+def cached_seconds(chapter: str) -> float | None:
+    """How long the chapter's last execution in the build took (its cache's record), or None."""
     try:
         return float((CACHE / chapter / "hash.txt").read_text(encoding="utf-8").split("\n")[2])
     except (OSError, IndexError, ValueError):
-        pass
+        return None
+
+
+def _last_seconds(chapter: str) -> float:
+    """How long the chapter's last execution in the build took; else how long it took in the last ``make bench``
+    (0 if neither is known)."""
+    cached = cached_seconds(chapter)
+    if cached is not None:
+        return cached
     try:
         return float(json.loads(MEASURED_SECONDS.read_text(encoding="utf-8")).get(chapter, 0.0))
     except (OSError, ValueError, TypeError, AttributeError):

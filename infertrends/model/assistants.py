@@ -17,7 +17,7 @@ import infertrends.model.estimate as estimate
 import infertrends.model.workloads as workloads
 from infertrends.core.units import JOULES_PER_WH
 from infertrends.model.chain import BOUNDARIES, BYTES_PER_ELEMENT
-from infertrends.model.scenarios import QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS, QUESTIONS, Question
+from infertrends.model.scenarios import QUERY_INPUT_TOKENS, QUERY_OUTPUT_TOKENS, QUESTIONS, Question, in_and_out
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ CONFIGS = (
     Config("2026 DeepSeek-V3, 8 B200", 2026, "DeepSeek-V3", "NVIDIA B200 (HGX B200)", 8,
            "fp8", "the same model on one HGX B200"),
 )
+
 
 def disclosures() -> pd.DataFrame:
     """The disclosed per-prompt figures, as printed (``data/extension/disclosures.csv``)."""
@@ -183,7 +184,7 @@ def side_by_side(batch: int) -> pd.DataFrame:
             low, high = min(r["low"] for r in runs), max(r["high"] for r in runs)
             word, factor = verdict(value, low, high)
             rows.append({"disclosure": d["disclosure"], "boundary": boundary, "disclosed_wh": float(d["wh_per_prompt"]),
-                         "compared_wh": value, "conversion": how, "tokens": f"{i:,} in, {o:,} out ({tokens})",
+                         "compared_wh": value, "conversion": how, "tokens": f"{in_and_out(i, o)} ({tokens})",
                          "configurations": "; ".join(c.label for c in configs), "batch": b_used,
                          "chain_low": low, "chain_central": float(np.median([r["wh"] for r in runs])),
                          "chain_high": high, "verdict": word, "factor": factor})

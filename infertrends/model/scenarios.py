@@ -36,6 +36,11 @@ QUERY_INPUT_TOKENS = 500
 QUERY_OUTPUT_TOKENS = 400
 
 
+def in_and_out(input_tokens: int, output_tokens: int) -> str:
+    """A query's tokens as the pages name them: "10,000 in, 500 out"."""
+    return f"{input_tokens:,} in, {output_tokens:,} out"
+
+
 @dataclass(frozen=True)
 class Question:
     """A named kind of question: its input and output tokens, and where the numbers come from."""
@@ -45,6 +50,11 @@ class Question:
     output_tokens: int
     why: str
     key: str  # the preset's name on the command line (``estimate --question KEY``; ``q`` of the calculator's address)
+
+    @property
+    def tokens(self) -> str:
+        """Its tokens as the pages name them ("500 in, 5,000 out")."""
+        return in_and_out(self.input_tokens, self.output_tokens)
 
 
 #: The named questions. Reasoning: an assumption (the chart of output tokens shows 100 to 20,000).
@@ -78,7 +88,7 @@ class Reference:
         if self.workload == "encoder":
             return f"sequence of {self.input_tokens} tokens"
         if self.workload == "llm-query":
-            return f"query ({self.input_tokens:,} in, {self.output_tokens:,} out)"
+            return f"query ({in_and_out(self.input_tokens, self.output_tokens)})"
         return chain.UNITS[self.workload]
 
     def llm(self) -> workloads.LLM:
